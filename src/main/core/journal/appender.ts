@@ -1,0 +1,74 @@
+import { JournalError, JournalSeqError, describeCause } from './errors'
+
+export type SessionStatus = 'running' | 'completed' | 'failed' | 'crashed'
+/** The statuses a session can end with. */
+export type EndStatus = Exclude<SessionStatus, 'running'>
+
+/**
+ * Writes one session's events in seq order, chaining their hashes.
+ * `append` buffers; `flush` returning means every appended event is acknowledged (durable).
+ */
+export interface JournalAppender {
+  readonly sessionId: string
+  /** Chain head after the last appended event (buffered or not). */
+  readonly hash: string
+  /** Seq of the last appended event (buffered or not); 0 before the first. */
+  readonly lastSeq: number
+  /** Seq of the last acknowledged (flushed) event. */
+  readonly ackedSeq: number
+  /** Number of appended events not yet flushed. */
+  readonly pending: number
+  readonly closed: boolean
+  append(seq: number, ts: number, type: string, payload: unknown): void
+  flush(): void
+  close(status?: EndStatus, endedAt?: number): void
+}
+
+/**
+ * Checks one append and returns the payload as JSON (stringified exactly once).
+ * `where` names the journal and session for messages.
+ */
+export function encodeAppend(
+  where: { path?: string; sessionId: string },
+  expected: number,
+  seq: number,
+  ts: number,
+  type: string,
+  payload: unknown
+): string {
+  const at = `${where.path === undefined ? 'journal' : `journal ${where.path}`}, session ${where.sessionId}`
+  if (seq !== expected) {
+    throw new JournalSeqError(
+      `${at}: append got seq ${String(seq)} but expected ${expected} (previous seq + 1)`,
+      expected,
+      seq,
+      { ...where, seq: expected }
+    )
+  }
+  if (!Number.isSafeInteger(ts)) {
+    throw new JournalError('bad-argument', `${at}, seq ${seq}: ts must be an integer of milliseconds, got ${String(ts)}`, {
+      ...where,
+      seq
+    })
+  }
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new JournalError('bad-argument', `${at}, seq ${seq}: type must be a non-empty string`, { ...where, seq })
+  }
+  let json: string | undefined
+  try {
+    json = JSON.stringify(payload)
+  } catch (err) {
+    throw new JournalError('bad-payload', `${at}, seq ${seq} (${type}): payload is not JSON-serialisable: ${describeCause(err)}`, {
+      ...where,
+      seq,
+      cause: err
+    })
+  }
+  if (json === undefined) {
+    throw new JournalError('bad-payload', `${at}, seq ${seq} (${type}): payload ${typeof payload} has no JSON form`, {
+      ...where,
+      seq
+    })
+  }
+  return json
+}

@@ -1,0 +1,287 @@
+import { drawdownPeriods, drawdownSeries } from './drawdown'
+import { upperBound } from './round-trips'
+import { ReportInputError, type EquityCurve, type NonFinite, type Statistics, type StatisticKey, type Trade } from './types'
+
+export const DAY_MS = 86_400_000
+/** Calendar year used by CAGR, in days. */
+export const YEAR_DAYS = 365.25
+
+export interface StatisticsInput {
+  equity: EquityCurve
+  initialEquity: number
+  /** Closed trades. */
+  trades: readonly Trade[]
+  /** Trades still open at the end: count for exposure when no position series is given. */
+  openTrades?: readonly Trade[]
+  /** Position per equity sample; exposure is the share of samples where it is non-zero. */
+  position?: ArrayLike<number>
+  /** Close prices of the benchmark, first to last, for the buy-and-hold return. */
+  benchmarkClose?: ArrayLike<number>
+  /** Return periods per year; inferred from the timestamps when absent. */
+  periodsPerYear?: number
+  /** Annual risk-free rate as a fraction; default 0. */
+  riskFreeRate?: number
+}
+
+export function validateEquityCurve(curve: EquityCurve, initialEquity: number): void {
+  const { ts, equity } = curve
+  if (!(Number.isFinite(initialEquity) && initialEquity > 0)) {
+    throw new ReportInputError('initialEquity', null, `must be a finite number > 0, got ${initialEquity}`)
+  }
+  if (ts.length !== equity.length) {
+    throw new ReportInputError('equity', null, `ts has ${ts.length} samples but equity has ${equity.length}`)
+  }
+  if (ts.length === 0) throw new ReportInputError('equity', null, 'needs at least one sample')
+  for (let i = 0; i < ts.length; i++) {
+    if (!Number.isFinite(ts[i])) throw new ReportInputError('equity.ts', i, `must be a finite ms timestamp, got ${ts[i]}`)
+    if (i > 0 && !(ts[i] > ts[i - 1])) {
+      throw new ReportInputError('equity.ts', i, `timestamps must strictly increase (${ts[i]} after ${ts[i - 1]})`)
+    }
+    if (!Number.isFinite(equity[i])) throw new ReportInputError('equity.equity', i, `must be finite, got ${equity[i]}`)
+  }
+}
+
+function median(sorted: readonly number[]): number {
+  const m = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2
+}
+
+/** 0 = Sunday … 6 = Saturday, in UTC (1970-01-01 was a Thursday). */
+function utcWeekday(ts: number): number {
+  return (((Math.floor(ts / DAY_MS) + 4) % 7) + 7) % 7
+}
+
+/**
+ * Return periods per year from the timestamps (docs/statistics.md): null with fewer than two
+ * samples. The market trades on weekends when more than 0.6 * 2/7 of the samples fall on a
+ * UTC Saturday or Sunday (365 trading days a year, else 252).
+ */
+export function inferPeriodsPerYear(ts: ArrayLike<number>): number | null {
+  const n = ts.length
+  if (n < 2) return null
+  const gaps: number[] = []
+  for (let i = 1; i < n; i++) gaps.push(ts[i] - ts[i - 1])
+  gaps.sort((a, b) => a - b)
+  const spacingDays = median(gaps) / DAY_MS
+  let weekend = 0
+  for (let i = 0; i < n; i++) {
+    const d = utcWeekday(ts[i])
+    if (d === 0 || d === 6) weekend++
+  }
+  const tradingDays = weekend / n > 0.6 * (2 / 7) ? 365 : 252
+  if (spacingDays < 0.9) return tradingDays * barsPerDay(ts, spacingDays)
+  if (spacingDays < 4) return tradingDays
+  if (spacingDays < 10) return 52
+  if (spacingDays < 60) return 12
+  if (spacingDays < 150) return 4
+  return YEAR_DAYS / spacingDays
+}
+
+/**
+ * Samples per trading day: the median count per UTC calendar day over the days strictly between
+ * the first and the last one (those are usually partial); 1 day / spacing if there are none.
+ */
+function barsPerDay(ts: ArrayLike<number>, spacingDays: number): number {
+  const first = Math.floor(ts[0] / DAY_MS)
+  const last = Math.floor(ts[ts.length - 1] / DAY_MS)
+  const counts = new Map<number, number>()
+  for (let i = 0; i < ts.length; i++) {
+    const day = Math.floor(ts[i] / DAY_MS)
+    if (day !== first && day !== last) counts.set(day, (counts.get(day) ?? 0) + 1)
+  }
+  if (counts.size === 0) return 1 / spacingDays
+  return median([...counts.values()].sort((a, b) => a - b))
+}
+
+function mean(xs: ArrayLike<number>): number {
+  let s = 0
+  for (let i = 0; i < xs.length; i++) s += xs[i]
+  return s / xs.length
+}
+
+/** Sample standard deviation (n - 1 in the denominator). */
+function sampleStd(xs: ArrayLike<number>): number {
+  const m = mean(xs)
+  let s = 0
+  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) ** 2
+  return Math.sqrt(s / (xs.length - 1))
+}
+
+/** Simple returns between consecutive samples; null if an equity at the start of a period is <= 0. */
+export function periodicReturns(equity: ArrayLike<number>): Float64Array | null {
+  const r = new Float64Array(Math.max(0, equity.length - 1))
+  for (let i = 1; i < equity.length; i++) {
+    if (!(equity[i - 1] > 0)) return null
+    r[i - 1] = equity[i] / equity[i - 1] - 1
+  }
+  return r
+}
+
+export function computeStatistics(input: StatisticsInput): Statistics {
+  const { equity: curve, initialEquity, trades } = input
+  validateEquityCurve(curve, initialEquity)
+  const { ts, equity } = curve
+  const n = ts.length
+  const riskFreeRate = input.riskFreeRate ?? 0
+  if (!(Number.isFinite(riskFreeRate) && riskFreeRate > -1)) {
+    throw new ReportInputError('riskFreeRate', null, `must be a finite number > -1, got ${riskFreeRate}`)
+  }
+  if (input.periodsPerYear !== undefined && !(Number.isFinite(input.periodsPerYear) && input.periodsPerYear > 0)) {
+    throw new ReportInputError('periodsPerYear', null, `must be a finite number > 0, got ${input.periodsPerYear}`)
+  }
+  const nonFinite: Partial<Record<StatisticKey, NonFinite>> = {}
+  /** num / den; a zero denominator gives null, with the sign of the infinity recorded if num != 0. */
+  const ratio = (key: StatisticKey, num: number, den: number): number | null => {
+    if (den !== 0) return num / den
+    if (num !== 0) nonFinite[key] = num > 0 ? 'Infinity' : '-Infinity'
+    return null
+  }
+
+  const startTs = ts[0]
+  const endTs = ts[n - 1]
+  const finalEquity = equity[n - 1]
+  let peakEquity = initialEquity
+  for (let i = 0; i < n; i++) peakEquity = Math.max(peakEquity, equity[i])
+  const totalReturn = finalEquity / initialEquity - 1
+  const years = (endTs - startTs) / (YEAR_DAYS * DAY_MS)
+  const cagr = years === 0 ? null : finalEquity <= 0 ? -1 : (finalEquity / initialEquity) ** (1 / years) - 1
+
+  const dd = drawdownSeries(equity, initialEquity)
+  const periods = drawdownPeriods(dd)
+  let deepest = null as (typeof periods)[number] | null
+  let longestMs = 0
+  for (const p of periods) {
+    if (deepest === null || p.depth < deepest.depth) deepest = p
+    longestMs = Math.max(longestMs, ts[p.recoveryIndex ?? n - 1] - ts[p.peakIndex])
+  }
+  const maxDrawdown = deepest?.depth ?? 0
+
+  const periodsPerYear = input.periodsPerYear ?? inferPeriodsPerYear(ts)
+  const periodsPerYearSource = input.periodsPerYear !== undefined ? 'given' : periodsPerYear === null ? 'none' : 'inferred'
+  const returns = periodicReturns(equity)
+  let volatility: number | null = null
+  let sharpe: number | null = null
+  let sortino: number | null = null
+  if (returns !== null && returns.length >= 2 && periodsPerYear !== null) {
+    const rfPerPeriod = (1 + riskFreeRate) ** (1 / periodsPerYear) - 1
+    const std = sampleStd(returns)
+    const excess = mean(returns) - rfPerPeriod
+    let downside = 0
+    for (const r of returns) downside += Math.min(0, r - rfPerPeriod) ** 2
+    const downsideDev = Math.sqrt(downside / returns.length)
+    const annualise = Math.sqrt(periodsPerYear)
+    volatility = std * annualise
+    sharpe = ratio('sharpe', excess * annualise, std)
+    sortino = ratio('sortino', excess * annualise, downsideDev)
+  }
+  const calmar = cagr === null ? null : ratio('calmar', cagr, -maxDrawdown)
+
+  const tradeCount = trades.length
+  const pnls = trades.map((t) => t.pnl)
+  const rets = trades.map((t) => t.returnPct)
+  let grossProfit = 0
+  let grossLoss = 0
+  let winCount = 0
+  let lossCount = 0
+  for (const p of pnls) {
+    if (p > 0) {
+      winCount++
+      grossProfit += p
+    } else if (p < 0) {
+      lossCount++
+      grossLoss -= p
+    }
+  }
+  const any = tradeCount > 0
+  let logGrowth = 0
+  let best = -Infinity
+  let worst = Infinity
+  for (const r of rets) {
+    // A trade that lost everything (or more, short) makes the compounded mean a total loss.
+    logGrowth += 1 + r > 0 ? Math.log(1 + r) : -Infinity
+    best = Math.max(best, r)
+    worst = Math.min(worst, r)
+  }
+  const avgTradePct = any ? Math.exp(logGrowth / tradeCount) - 1 : null
+  const avgDurationMs = any ? mean(trades.map((t) => t.durationMs)) : null
+
+  return {
+    startTs,
+    endTs,
+    durationMs: endTs - startTs,
+    samples: n,
+    initialEquity,
+    finalEquity,
+    peakEquity,
+    totalReturn,
+    cagr,
+    maxDrawdown,
+    maxDrawdownPeakTs: deepest === null ? null : ts[deepest.peakIndex],
+    maxDrawdownTroughTs: deepest === null ? null : ts[deepest.troughIndex],
+    maxDrawdownRecoveryTs: deepest?.recoveryIndex == null ? null : ts[deepest.recoveryIndex],
+    maxDrawdownDurationMs: longestMs,
+    maxDrawdownDurationDays: longestMs / DAY_MS,
+    volatility,
+    sharpe,
+    sortino,
+    calmar,
+    periodsPerYear,
+    periodsPerYearSource,
+    riskFreeRate,
+    tradeCount,
+    winCount,
+    lossCount,
+    winRate: any ? winCount / tradeCount : null,
+    grossProfit,
+    grossLoss,
+    profitFactor: any ? ratio('profitFactor', grossProfit, grossLoss) : null,
+    expectancy: any ? mean(pnls) : null,
+    expectancyPct: any ? mean(rets) : null,
+    sqn: tradeCount >= 2 ? ratio('sqn', Math.sqrt(tradeCount) * mean(pnls), sampleStd(pnls)) : null,
+    bestTradePct: any ? best : null,
+    worstTradePct: any ? worst : null,
+    avgTradePct,
+    avgTradeDurationMs: avgDurationMs,
+    avgTradeDurationDays: avgDurationMs === null ? null : avgDurationMs / DAY_MS,
+    exposure: exposure(ts, input.position, [...trades, ...(input.openTrades ?? [])]),
+    exposureSource: input.position !== undefined ? 'position' : 'trades',
+    buyAndHoldReturn: buyAndHoldReturn(input.benchmarkClose),
+    nonFinite
+  }
+}
+
+function exposure(ts: ArrayLike<number>, position: ArrayLike<number> | undefined, trades: readonly Trade[]): number {
+  const n = ts.length
+  let held = 0
+  if (position !== undefined) {
+    if (position.length !== n) {
+      throw new ReportInputError('position', null, `has ${position.length} samples but the equity curve has ${n}`)
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(position[i])) throw new ReportInputError('position', i, `must be finite, got ${position[i]}`)
+      if (position[i] !== 0) held++
+    }
+    return held / n
+  }
+  // Samples t with entryTs < t <= exitTs of some trade, counted once where trades overlap.
+  const delta = new Int32Array(n + 1)
+  for (const t of trades) {
+    delta[upperBound(ts, t.entryTs)]++
+    delta[upperBound(ts, t.exitTs)]--
+  }
+  let open = 0
+  for (let i = 0; i < n; i++) {
+    open += delta[i]
+    if (open > 0) held++
+  }
+  return held / n
+}
+
+function buyAndHoldReturn(close: ArrayLike<number> | undefined): number | null {
+  if (close === undefined || close.length === 0) return null
+  for (let i = 0; i < close.length; i++) {
+    if (!Number.isFinite(close[i])) throw new ReportInputError('price.close', i, `must be finite, got ${close[i]}`)
+  }
+  if (!(close[0] > 0)) return null
+  return close[close.length - 1] / close[0] - 1
+}
