@@ -44,7 +44,8 @@ export const BarEventSchema = z.strictObject({
   high: finite,
   low: finite,
   close: finite,
-  volume: finite,
+  /** NaN when the data has no volume */
+  volume: z.union([finite, z.nan()]),
   closed: z.boolean()
 })
 

@@ -20,7 +20,7 @@ export class HashOnlyJournal implements JournalAppender {
       throw new JournalError('bad-argument', 'hash-only journal: session id must be a non-empty string')
     }
     this.sessionId = sessionId
-    this.head = genesisHash(sessionId)
+    this.head = genesisHash()
   }
 
   get hash(): string {

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
 
-/** hash_0 of a session's chain: sha256 of the session id (hex). */
-export function genesisHash(sessionId: string): string {
-  return createHash('sha256').update(sessionId, 'utf8').digest('hex')
+/** Seed of every chain. It does not depend on the session, so two identical runs hash alike. */
+export const GENESIS_TEXT = 'theorycraft-journal-v1'
+
+/** hash_0 of every session's chain: sha256 of GENESIS_TEXT (hex). */
+export function genesisHash(): string {
+  return createHash('sha256').update(GENESIS_TEXT, 'utf8').digest('hex')
 }
 
 /** hash_n = sha256(hash_{n-1} \n seq \n ts \n type \n payloadJson), hex. */

@@ -100,8 +100,7 @@ export function migrate(
 ): MigrateResult {
   checkList(migrations, path)
   const latest = migrations.length
-  const from = readSchemaVersion(db)
-  if (from > latest) throw tooNew(from, latest, path)
+  const from = assertNotNewer(db, path, migrations)
   const applied: number[] = []
   for (const m of migrations) {
     if (m.version <= from) continue
@@ -134,6 +133,17 @@ export function migrate(
   return { from, to: readSchemaVersion(db), applied }
 }
 
+/** Refuses a file newer than `migrations` without writing anything; returns its version. */
+export function assertNotNewer(
+  db: Database.Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS
+): number {
+  const found = readSchemaVersion(db)
+  if (found > migrations.length) throw tooNew(found, migrations.length, path)
+  return found
+}
+
 /** For read-only opens: the file must be exactly at the version this code knows. */
 export function requireSchemaVersion(
   db: Database.Database,
@@ -141,8 +151,7 @@ export function requireSchemaVersion(
   migrations: readonly Migration[] = MIGRATIONS
 ): number {
   const latest = migrations.length
-  const found = readSchemaVersion(db)
-  if (found > latest) throw tooNew(found, latest, path)
+  const found = assertNotNewer(db, path, migrations)
   if (found < latest) {
     throw new JournalSchemaError(
       'schema-too-old',

@@ -1,0 +1,225 @@
+import { writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { defaultMarket, type Market } from '../../../shared/market'
+import { ParamError } from '../../../shared/engine-params'
+import { runBacktest, type BacktestResult } from '../../core/backtest/run-backtest'
+import type { SimulatedBrokerConfig } from '../../core/broker/simulated-broker'
+import { Journal } from '../../core/journal/journal'
+import { renderHtmlReport } from '../../core/report/html-report'
+import { loadEngine } from '../../host/engine-loader'
+import { defaultJournalPath } from '../../host/data-folder'
+import { loadMarketData } from '../../host/load-market-data'
+import { APP_VERSION } from '../../host/app-version'
+import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } from '../args'
+import { CliError } from '../cli-error'
+import { ProgressLine } from '../progress-line'
+import { formatSummary } from '../summary-table'
+
+export const BACKTEST_HELP = `theorycraft backtest --data FILE --engine NAME|FILE [options]
+
+Runs an engine over bars or trades from a file with the simulated broker, in virtual time.
+
+Data
+  --data FILE            CSV / JSON / .gz file of bars, trades or quotes (format detected)
+  --symbol SYM           symbol of the data (default: from the file name)
+  --timeframe TF         bar timeframe (1m, 5m, 1h, 1d, 1w, 1M); with trades: build bars of it
+  --format NAME          force a format (see "theorycraft import --help")
+  --timezone TZ          zone of timestamps that have none (IANA name or +02:00; default UTC)
+  --stamp open|close     whether a bar's time in the file is its open or its close (default open)
+  --policy P             data-quality policy: reject | drop | keep-gaps | forward-fill (default keep-gaps)
+  --from T, --to T       time range (ISO date/time, UTC unless zoned, or epoch ms)
+Engine
+  --engine NAME|FILE     built-in engine (sma-cross, rsi-reversion, breakout, grid) or a .ts/.js file
+  --param k=v            engine parameter (repeatable)
+Broker and account
+  --cash N               initial cash in the quote currency (default 10000)
+  --fee RATE             taker fee as a fraction of notional (default 0), e.g. 0.001 = 0.1%
+  --maker-fee RATE       maker fee (default: same as --fee)
+  --fixed-fee N          fixed fee per fill in the quote currency (default 0)
+  --slippage BPS         slippage on taker fills in basis points (default 0)
+  --latency MS           order latency to the simulated venue (default 0)
+  --account spot|margin  spot = long only; margin allows shorts up to --leverage (default margin)
+  --leverage N           margin account leverage limit (default 1)
+  --fill next-open|same-close   bar fill rule (same-close is look-ahead and flagged; default next-open)
+  --partial-fills F      fill at most F × bar volume per bar (default off)
+  --amount-step N        smallest amount increment (default 1e-8; 1 = whole units)
+  --price-step N         price tick (default 1e-8)
+  --min-amount N, --min-cost N   the market's minimum order amount / notional (default 0)
+  --max-order-amount N, --max-position N, --max-open-orders N, --max-orders-per-second N
+                         pre-trade risk limits (default none)
+Output
+  --json FILE            write the full report as JSON
+  --html FILE            write a self-contained HTML report
+  --journal FILE         SQLite journal to write (default: the data folder's journal.sqlite)
+  --no-journal           do not write a journal (the journal hash is still computed)
+  --journal-market       also journal market events
+  --seed N               seed for engines' random() (default 1)
+  --quiet                no summary table
+`
+
+const FLAGS = {
+  data: { type: 'string' },
+  symbol: { type: 'string' },
+  timeframe: { type: 'string' },
+  format: { type: 'string' },
+  timezone: { type: 'string' },
+  stamp: { type: 'string' },
+  policy: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  engine: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  cash: { type: 'string' },
+  fee: { type: 'string' },
+  'maker-fee': { type: 'string' },
+  'fixed-fee': { type: 'string' },
+  slippage: { type: 'string' },
+  latency: { type: 'string' },
+  account: { type: 'string' },
+  leverage: { type: 'string' },
+  fill: { type: 'string' },
+  'partial-fills': { type: 'string' },
+  'amount-step': { type: 'string' },
+  'price-step': { type: 'string' },
+  'min-amount': { type: 'string' },
+  'min-cost': { type: 'string' },
+  'max-order-amount': { type: 'string' },
+  'max-position': { type: 'string' },
+  'max-open-orders': { type: 'string' },
+  'max-orders-per-second': { type: 'string' },
+  json: { type: 'string' },
+  html: { type: 'string' },
+  journal: { type: 'string' },
+  'no-journal': { type: 'boolean' },
+  'journal-market': { type: 'boolean' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean' }
+} as const
+
+export async function backtestCommand(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseFlags('backtest', argv, FLAGS)
+  if (v.help) {
+    process.stdout.write(BACKTEST_HELP)
+    return 0
+  }
+  if (positionals.length) throw new CliError(`backtest: unexpected argument "${positionals[0]}"`)
+  if (!v.data) throw new CliError('backtest: --data FILE is required\nRun "theorycraft backtest --help" for the flags.')
+  if (!v.engine) throw new CliError('backtest: --engine NAME|FILE is required (built-in: sma-cross, rsi-reversion, breakout, grid)')
+  const cmd = 'backtest'
+  const oneOf = (name: string, raw: string | undefined, allowed: readonly string[], fallback: string) => {
+    if (raw === undefined) return fallback
+    if (!allowed.includes(raw)) throw new CliError(`backtest: --${name} must be one of ${allowed.join(', ')}, got "${raw}"`)
+    return raw
+  }
+  const fee = numberFlag(cmd, 'fee', v.fee, 0, nonNegative)
+  const broker: Omit<SimulatedBrokerConfig, 'markets'> = {
+    currency: '',
+    initialCash: numberFlag(cmd, 'cash', v.cash, 10_000, positive),
+    accountType: oneOf('account', v.account, ['spot', 'margin'], 'margin') as 'spot' | 'margin',
+    leverage: numberFlag(cmd, 'leverage', v.leverage, 1, positive),
+    fees: { taker: fee, maker: numberFlag(cmd, 'maker-fee', v['maker-fee'], fee, nonNegative), fixed: numberFlag(cmd, 'fixed-fee', v['fixed-fee'], 0, nonNegative) },
+    slippage: v.slippage === undefined ? { kind: 'none' } : { kind: 'bps', bps: numberFlag(cmd, 'slippage', v.slippage, 0, nonNegative) },
+    latencyMs: numberFlag(cmd, 'latency', v.latency, 0, nonNegative),
+    barFill: oneOf('fill', v.fill, ['next-open', 'same-close'], 'next-open') as 'next-open' | 'same-close',
+    partialFills: v['partial-fills'] === undefined ? null : { maxVolumeFraction: numberFlag(cmd, 'partial-fills', v['partial-fills'], 1, positive) }
+  }
+  const risk = {
+    maxOrderAmount: optional(cmd, 'max-order-amount', v['max-order-amount']),
+    maxPosition: optional(cmd, 'max-position', v['max-position']),
+    maxOpenOrders: optional(cmd, 'max-open-orders', v['max-open-orders']),
+    maxOrdersPerSecond: optional(cmd, 'max-orders-per-second', v['max-orders-per-second'])
+  }
+  const seed = numberFlag(cmd, 'seed', v.seed, 1, (n) => (Number.isInteger(n) ? null : 'must be an integer'))
+  const from = timeFlag(cmd, 'from', v.from)
+  const to = timeFlag(cmd, 'to', v.to)
+  const params = paramFlags(cmd, v.param)
+
+  const definition = await loadEngine(v.engine)
+  const symbol = v.symbol ?? basename(v.data).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
+  const progress = new ProgressLine('loading', 'rows')
+  const data = await loadMarketData(v.data, {
+    symbol,
+    timeframe: v.timeframe,
+    format: v.format,
+    timezone: v.timezone,
+    stamp: v.stamp,
+    policy: v.policy,
+    onProgress: (done, total) => progress.update(done, total)
+  })
+  progress.done()
+  const base = defaultMarket(symbol)
+  const market: Market = {
+    ...base,
+    precision: {
+      price: numberFlag(cmd, 'price-step', v['price-step'], base.precision.price, positive),
+      amount: numberFlag(cmd, 'amount-step', v['amount-step'], base.precision.amount, positive)
+    },
+    limits: {
+      amount: { min: numberFlag(cmd, 'min-amount', v['min-amount'], 0, nonNegative) },
+      cost: { min: numberFlag(cmd, 'min-cost', v['min-cost'], 0, nonNegative) }
+    }
+  }
+  broker.currency = market.quote
+
+  const journalPath = v['no-journal'] ? null : (v.journal ?? defaultJournalPath())
+  const journal = journalPath ? Journal.open(journalPath) : null
+  const startedAt = Date.now()
+  const sessionId = journal
+    ? journal.createSession({
+        mode: 'backtest',
+        config: { data: v.data, engine: v.engine, params, broker, risk, seed, from, to },
+        engines: [{ name: definition.name, version: APP_VERSION }],
+        appVersion: APP_VERSION,
+        dataFingerprint: data.fingerprint,
+        startedAt
+      })
+    : null
+  const appender = journal && sessionId ? journal.appender(sessionId) : null
+  const runProgress = new ProgressLine('backtest', 'events')
+  let result: BacktestResult
+  try {
+    result = runBacktest({
+      ...data.series,
+      markets: [market],
+      engines: [{ id: definition.name, definition, params }],
+      broker,
+      risk,
+      seed,
+      from,
+      to,
+      stages: data.stages,
+      journal: appender,
+      journalMarket: Boolean(v['journal-market']),
+      manifest: {
+        engine: definition.name,
+        data: v.data,
+        dataFingerprint: data.fingerprint,
+        dataQuality: data.quality,
+        appVersion: APP_VERSION,
+        sessionId,
+        fillRules: 'README.md#fill-fee-and-accounting-rules'
+      },
+      warnings: data.warnings,
+      onProgress: (done, total) => runProgress.update(done, total)
+    })
+    appender?.close('completed', Date.now())
+  } catch (err) {
+    appender?.close('failed', Date.now())
+    if (err instanceof ParamError) throw new CliError(`backtest: engine ${definition.name}: ${err.message}`)
+    throw err
+  } finally {
+    runProgress.done()
+    journal?.close()
+  }
+  const { report } = result
+  if (v.json) writeFileSync(v.json, JSON.stringify(report, null, 2))
+  if (v.html) writeFileSync(v.html, renderHtmlReport(report))
+  if (!v.quiet) process.stdout.write(formatSummary(report, result.engines))
+  const faulted = result.engines.filter((e) => e.state === 'faulted')
+  for (const e of faulted) process.stderr.write(`engine ${e.id} faulted: ${e.fault}\n`)
+  return faulted.length > 0 ? 1 : 0
+}
+
+function optional(cmd: string, name: string, raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : numberFlag(cmd, name, raw, 0, positive)
+}

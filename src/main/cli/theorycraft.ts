@@ -1,0 +1,50 @@
+import { CliError } from './cli-error'
+
+const JS_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError'])
+
+const HELP = `theorycraft — TheoryCraft Workstation command line
+
+Commands
+  backtest   run an engine over a data file with the simulated broker
+  journal    list, show and verify journaled sessions
+  engines    list the built-in engines and their parameters
+
+Run "theorycraft COMMAND --help" for the flags of a command.
+Data folder: $THEORYCRAFT_HOME or ~/.theorycraft (journal.sqlite, market-data.sqlite).
+`
+
+/** Loads only the module of the command being run, so start-up pays for nothing else. */
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  backtest: async () => (await import('./commands/backtest')).backtestCommand,
+  journal: async () => (await import('./commands/journal')).journalCommand,
+  engines: async () => (await import('./commands/engines')).enginesCommand
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP)
+    return command === undefined ? 2 : 0
+  }
+  const load = COMMANDS[command]
+  if (!load) {
+    process.stderr.write(`theorycraft: unknown command "${command}"\n\n${HELP}`)
+    return 2
+  }
+  try {
+    return await (await load())(rest)
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`${err.message}\n`)
+      return err.exitCode
+    }
+    // Typed domain errors (bad data, bad parameters, journal problems) are messages for the user;
+    // anything else is a bug and keeps its stack.
+    if (err instanceof Error && (typeof (err as { type?: unknown }).type === 'string' || !JS_ERRORS.has(err.name))) {
+      process.stderr.write(`theorycraft ${command}: ${err.message}\n`)
+      return 1
+    }
+    process.stderr.write(`theorycraft ${command}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    return 70
+  }
+}

@@ -1,0 +1,190 @@
+import type { JournalEvent, Market } from '../../../shared/events'
+import { resolveParams, type ParamValues } from '../../../shared/engine-params'
+import { SimulatedBroker, type SimulatedBrokerConfig } from '../broker/simulated-broker'
+import { VirtualClock } from '../clock'
+import type { BarSeries, QuoteSeries, TradeSeries } from '../data/bar-series'
+import type { EngineDefinition } from '../engine/engine'
+import { HashOnlyJournal } from '../journal/hash-only'
+import { Kernel, type EngineStatus, type JournalSink } from '../kernel/kernel'
+import { barCursor, quoteCursor, tradeCursor, type SeriesCursor } from '../market/series-cursor'
+import { StoredSource, type SourceStage } from '../market/stored-source'
+import { buildReport } from '../report/build-report'
+import type { BacktestReport, Fill } from '../report/types'
+import { RiskGate, type RiskLimits } from '../risk/risk-gate'
+
+export interface BacktestEngineSpec {
+  id: string
+  definition: EngineDefinition<ParamValues>
+  /** raw values (strings from the CLI are parsed against the engine's parameter specs) */
+  params: Record<string, unknown>
+}
+
+export interface BacktestConfig {
+  bars?: BarSeries[]
+  trades?: TradeSeries[]
+  quotes?: QuoteSeries[]
+  markets: Market[]
+  engines: BacktestEngineSpec[]
+  broker: Omit<SimulatedBrokerConfig, 'markets'>
+  risk?: RiskLimits
+  seed?: number
+  from?: number
+  to?: number
+  /** extra MarketSource stages: resampling, indicator layers */
+  stages?: SourceStage[]
+  /** journal to write; the journal hash is reported either way */
+  journal?: (JournalSink & { readonly hash: string }) | null
+  journalMarket?: boolean
+  /** what the report records about the run (data fingerprint, app version, data quality…) */
+  manifest?: Record<string, unknown>
+  warnings?: string[]
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface BacktestResult {
+  report: BacktestReport
+  engines: EngineStatus[]
+  events: number
+}
+
+/**
+ * Runs engines over stored data with the simulated broker in virtual time. The equity curve is
+ * sampled at every closed bar of the first bar series (or at every event of the first trade or
+ * quote series when there are no bars).
+ */
+export function runBacktest(config: BacktestConfig): BacktestResult {
+  const seed = config.seed ?? 1
+  const bars = config.bars ?? []
+  const trades = config.trades ?? []
+  const quotes = config.quotes ?? []
+  const cursors: SeriesCursor[] = [
+    ...bars.map((s) => barCursor(s, config.from, config.to)),
+    ...trades.map((s) => tradeCursor(s, config.from, config.to)),
+    ...quotes.map((s) => quoteCursor(s, config.from, config.to))
+  ]
+  if (cursors.every((c) => c.length === 0)) throw new Error('backtest: no data in the selected range')
+  const source = new StoredSource(cursors, config.stages ?? [])
+
+  const params = config.engines.map((e) => ({ ...e, values: resolveParams(e.definition.params, e.params) }))
+  const broker = new SimulatedBroker({ ...config.broker, markets: config.markets })
+  const journal = config.journal ?? new HashOnlyJournal(`backtest-${seed}`)
+
+  // Sampling target: the primary series.
+  const primary = bars[0] ?? null
+  const primarySymbol = primary?.symbol ?? trades[0]?.symbol ?? quotes[0]!.symbol
+  const capacity = cursors[0].length + 1
+  const sampleTs = new Float64Array(capacity)
+  const sampleEquity = new Float64Array(capacity)
+  const samplePosition = new Float64Array(capacity)
+  const priceTs = new Float64Array(capacity)
+  const priceOpen = new Float64Array(capacity)
+  const priceHigh = new Float64Array(capacity)
+  const priceLow = new Float64Array(capacity)
+  const priceClose = new Float64Array(capacity)
+  let samples = 0
+  const fills: Fill[] = []
+  const account = broker.account
+
+  const observer = (event: JournalEvent): void => {
+    switch (event.type) {
+      case 'bar':
+        if (primary === null || event.symbol !== primary.symbol || event.timeframe !== primary.timeframe || !event.closed) return
+        sample(event.ts, event.openTime, event.open, event.high, event.low, event.close)
+        return
+      case 'trade':
+        if (primary === null && event.symbol === primarySymbol) sample(event.ts, event.ts, event.price, event.price, event.price, event.price)
+        return
+      case 'quote':
+        if (primary === null && trades.length === 0 && event.symbol === primarySymbol) {
+          const mid = (event.bid + event.ask) / 2
+          sample(event.ts, event.ts, mid, mid, mid, mid)
+        }
+        return
+      case 'OrderFilled':
+      case 'OrderPartiallyFilled':
+        fills.push({
+          ts: event.tradeTs,
+          symbol: event.symbol,
+          side: event.side,
+          price: event.price,
+          amount: event.amount,
+          fee: event.fee.cost,
+          orderId: event.orderId,
+          tradeId: event.tradeId
+        })
+        // Fills are applied before the bar is shown to engines; refresh the last sample.
+        if (samples > 0) {
+          sampleEquity[samples - 1] = account.equity()
+          samplePosition[samples - 1] = account.position(primarySymbol).amount
+        }
+        return
+      default:
+        return
+    }
+  }
+
+  function sample(ts: number, openTime: number, o: number, h: number, l: number, c: number): void {
+    if (samples > 0 && ts <= sampleTs[samples - 1]) return
+    sampleTs[samples] = ts
+    sampleEquity[samples] = account.equity()
+    samplePosition[samples] = account.position(primarySymbol).amount
+    priceTs[samples] = openTime
+    priceOpen[samples] = o
+    priceHigh[samples] = h
+    priceLow[samples] = l
+    priceClose[samples] = c
+    samples++
+  }
+
+  const clock = new VirtualClock(0)
+  const kernel = new Kernel({
+    clock,
+    broker,
+    risk: new RiskGate(config.risk ?? {}),
+    journal,
+    journalMarket: config.journalMarket ?? false,
+    seed,
+    observer
+  })
+  for (const e of params) kernel.addEngine(e.id, e.definition, e.values)
+
+  let events = 0
+  for (let batch = source.nextBatch(); batch !== null; batch = source.nextBatch()) {
+    kernel.processMarketBatch(batch)
+    events += batch.length
+    if (config.onProgress) {
+      const p = source.progress()
+      config.onProgress(p.done, p.total)
+    }
+  }
+  kernel.finish()
+  if (samples === 0) throw new Error(`backtest: no closed bar of the primary series ${primarySymbol} in the selected range`)
+
+  const initialEquity = config.broker.initialCash
+  const report = buildReport({
+    manifest: {
+      engines: params.map((e) => ({ id: e.id, engine: e.definition.name, params: e.values })),
+      seed,
+      broker: { ...config.broker, markets: config.markets.map((m) => m.symbol) },
+      risk: config.risk ?? {},
+      lookAheadWarning: broker.lookAhead,
+      ...config.manifest
+    },
+    fills,
+    orders: [...account.allOrders()],
+    equity: { ts: sampleTs.subarray(0, samples), equity: sampleEquity.subarray(0, samples) },
+    initialEquity,
+    price: {
+      symbol: primarySymbol,
+      ts: priceTs.subarray(0, samples),
+      open: priceOpen.subarray(0, samples),
+      high: priceHigh.subarray(0, samples),
+      low: priceLow.subarray(0, samples),
+      close: priceClose.subarray(0, samples)
+    },
+    position: samplePosition.subarray(0, samples),
+    journalHash: journal.hash,
+    warnings: [...(config.warnings ?? []), ...(broker.lookAhead ? ['look-ahead: market orders fill at the close of the bar they were decided on'] : [])]
+  })
+  return { report, engines: kernel.engines(), events }
+}

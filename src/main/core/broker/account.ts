@@ -1,0 +1,289 @@
+import type { Market, Side } from '../../../shared/market'
+import type { BalanceView, OrderRequest, OrderView, PositionView } from '../../../shared/orders'
+import type { OrderTracker } from '../orders/order-tracker'
+import type { AccountView } from './broker'
+import { clean, lessOrClose, stepDecimals } from './numbers'
+
+export interface AccountSettings {
+  currency: string
+  initialCash: number
+  markets: readonly Market[]
+  type: 'spot' | 'margin'
+  leverage: number
+  /** null rates: the market's own maker/taker */
+  fees: { maker: number | null; taker: number | null; fixed: number }
+}
+
+interface PositionState {
+  amount: number
+  entryPrice: number
+  realizedPnl: number
+  fees: number
+}
+
+const FLAT: Readonly<PositionState> = { amount: 0, entryPrice: 0, realizedPnl: 0, fees: 0 }
+
+/**
+ * One simulated account in one currency: cash, a signed position per symbol (average-cost
+ * entry price, realized P&L gross of fees, fees kept apart) and the last mark per symbol.
+ * Orders come from the tracker the broker feeds; open orders that reached the venue reserve
+ * funds (`used`).
+ */
+export class Account implements AccountView {
+  readonly currency: string
+  readonly type: 'spot' | 'margin'
+  readonly leverage: number
+  private cash: number
+  private feesTotal = 0
+  private readonly markets = new Map<string, Market>()
+  private readonly amountDecimals = new Map<string, number>()
+  private readonly positionState = new Map<string, PositionState>()
+  private readonly marks = new Map<string, number>()
+  private readonly fees: AccountSettings['fees']
+
+  constructor(
+    settings: AccountSettings,
+    private readonly orders: OrderTracker
+  ) {
+    this.currency = settings.currency
+    this.type = settings.type
+    this.leverage = settings.type === 'margin' ? settings.leverage : 1
+    this.cash = settings.initialCash
+    this.fees = settings.fees
+    for (const m of settings.markets) {
+      this.markets.set(m.symbol, m)
+      this.amountDecimals.set(m.symbol, stepDecimals(m.precision.amount))
+    }
+  }
+
+  market(symbol: string): Market | undefined {
+    return this.markets.get(symbol)
+  }
+
+  feeRate(symbol: string, liquidity: 'maker' | 'taker'): number {
+    const m = this.markets.get(symbol)
+    const configured = liquidity === 'maker' ? this.fees.maker : this.fees.taker
+    return configured ?? (m === undefined ? 0 : liquidity === 'maker' ? m.maker : m.taker)
+  }
+
+  get fixedFee(): number {
+    return this.fees.fixed
+  }
+
+  /** Cash in the account currency (negative on a leveraged margin long). */
+  cashBalance(): number {
+    return this.cash
+  }
+
+  /** Fees paid, for one symbol or in total. */
+  feesPaid(symbol?: string): number {
+    return symbol === undefined ? this.feesTotal : (this.positionState.get(symbol)?.fees ?? 0)
+  }
+
+  setMark(symbol: string, price: number): void {
+    if (price > 0 && Number.isFinite(price)) this.marks.set(symbol, price)
+  }
+
+  lastPrice(symbol: string): number | undefined {
+    return this.marks.get(symbol)
+  }
+
+  /** Books one execution: cash moves by the notional and the fee; the position by average cost. */
+  applyFill(symbol: string, side: Side, price: number, amount: number, fee: number): void {
+    const decimals = this.amountDecimals.get(symbol) ?? 12
+    const signed = side === 'buy' ? amount : -amount
+    this.cash -= signed * price + fee
+    this.feesTotal += fee
+    const p = { ...(this.positionState.get(symbol) ?? FLAT) }
+    p.fees += fee
+    if (p.amount === 0 || Math.sign(p.amount) === Math.sign(signed)) {
+      const size = Math.abs(p.amount)
+      p.entryPrice = (size * p.entryPrice + amount * price) / (size + amount)
+      p.amount = clean(p.amount + signed, decimals)
+    } else {
+      const closing = Math.min(amount, Math.abs(p.amount))
+      p.realizedPnl += closing * (price - p.entryPrice) * Math.sign(p.amount)
+      p.amount = clean(p.amount + signed, decimals)
+      if (p.amount === 0) p.entryPrice = 0
+      else if (Math.sign(p.amount) === Math.sign(signed)) p.entryPrice = price // flipped: the rest opened at this price
+    }
+    this.positionState.set(symbol, p)
+  }
+
+  position(symbol: string): PositionView {
+    const p = this.positionState.get(symbol) ?? FLAT
+    const mark = this.markOf(symbol, p)
+    return {
+      symbol,
+      amount: p.amount,
+      entryPrice: p.entryPrice,
+      realizedPnl: p.realizedPnl,
+      unrealizedPnl: p.amount === 0 ? 0 : p.amount * (mark - p.entryPrice),
+      markPrice: mark
+    }
+  }
+
+  /** Every symbol that has traded, flat or not. */
+  positions(): PositionView[] {
+    return [...this.positionState.keys()].map((s) => this.position(s))
+  }
+
+  equity(): number {
+    let equity = this.cash
+    for (const [symbol, p] of this.positionState) equity += p.amount * this.markOf(symbol, p)
+    return equity
+  }
+
+  balance(currency: string): BalanceView {
+    if (this.type === 'margin') {
+      if (currency !== this.currency) return { currency, free: 0, used: 0, total: 0 }
+      const total = this.equity()
+      const used = (this.grossExposure() + this.openOrderExposure()) / this.leverage
+      return { currency, free: total - used, used, total }
+    }
+    if (currency === this.currency) {
+      const used = this.reservedQuote()
+      return { currency, free: this.cash - used, used, total: this.cash }
+    }
+    let total = 0
+    let used = 0
+    for (const m of this.markets.values()) {
+      if (m.base !== currency) continue
+      total += this.positionState.get(m.symbol)?.amount ?? 0
+      used += this.reservedBase(m.symbol)
+    }
+    return { currency, free: total - used, used, total }
+  }
+
+  balances(): BalanceView[] {
+    if (this.type === 'margin') return [this.balance(this.currency)]
+    const currencies = new Set<string>([this.currency])
+    for (const m of this.markets.values()) currencies.add(m.base)
+    return [...currencies].map((c) => this.balance(c))
+  }
+
+  order(clientOrderId: string): OrderView | undefined {
+    return this.orders.get(clientOrderId)
+  }
+
+  openOrders(owner?: string, symbol?: string): OrderView[] {
+    return this.orders.openOrders(owner, symbol)
+  }
+
+  allOrders(): Iterable<OrderView> {
+    return this.orders.all()
+  }
+
+  /**
+   * Can the account take this order now (at the venue, before it is accepted)? `refPrice` is the
+   * price the order is costed at: its limit, its stop, or the last price; when unknown the check
+   * waits for the fill. Returns a reason, or null.
+   */
+  checkOrder(order: OrderRequest, refPrice: number | undefined): string | null {
+    if (this.type === 'spot' && order.side === 'buy' && order.cost !== null) {
+      const need = order.cost + this.fees.fixed
+      const free = this.cash - this.reservedQuote()
+      return lessOrClose(need, free) ? null : `insufficient balance: needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
+    }
+    if (refPrice === undefined) return null
+    const m = this.markets.get(order.symbol)
+    const amount = order.cost !== null ? order.cost / (refPrice * (1 + this.feeRate(order.symbol, 'taker'))) : order.amount
+    if (this.type === 'margin') return this.checkMargin(order.symbol, order.side, amount, refPrice)
+    if (order.side === 'buy') {
+      const need = amount * refPrice * (1 + this.maxRate(order.symbol)) + this.fees.fixed
+      const free = this.cash - this.reservedQuote()
+      return lessOrClose(need, free) ? null : `insufficient balance: needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
+    }
+    const free = (this.positionState.get(order.symbol)?.amount ?? 0) - this.reservedBase(order.symbol)
+    return lessOrClose(amount, free) ? null : `insufficient balance: needs ${fmt(amount)} ${m?.base ?? order.symbol}, ${fmt(free)} free`
+  }
+
+  /** Can this fill be paid for, leaving other open orders their reservations? Returns a reason, or null. */
+  checkFill(orderId: string, symbol: string, side: Side, price: number, amount: number, rate: number): string | null {
+    if (this.type === 'margin') return this.checkMargin(symbol, side, amount, price)
+    if (side === 'buy') {
+      const need = amount * price * (1 + rate) + this.fees.fixed
+      const free = this.cash - this.reservedQuote(orderId)
+      return lessOrClose(need, free) ? null : `needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
+    }
+    const free = (this.positionState.get(symbol)?.amount ?? 0) - this.reservedBase(symbol, orderId)
+    return lessOrClose(amount, free) ? null : `needs ${fmt(amount)} ${this.markets.get(symbol)?.base ?? symbol}, ${fmt(free)} free`
+  }
+
+  /** Margin rule: after the trade, Σ |amount| × price ≤ equity × leverage; trades that shrink a position always pass. */
+  private checkMargin(symbol: string, side: Side, amount: number, price: number): string | null {
+    const before = this.positionState.get(symbol)?.amount ?? 0
+    const after = before + (side === 'buy' ? amount : -amount)
+    if (Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before)) return null
+    let gross = Math.abs(after) * price
+    for (const [s, p] of this.positionState) if (s !== symbol) gross += Math.abs(p.amount) * this.markOf(s, p)
+    const limit = this.equity() * this.leverage
+    return lessOrClose(gross, limit)
+      ? null
+      : `insufficient balance: exposure ${fmt(gross)} ${this.currency} would exceed equity × leverage = ${fmt(limit)}`
+  }
+
+  private markOf(symbol: string, p: PositionState): number {
+    return this.marks.get(symbol) ?? p.entryPrice
+  }
+
+  private maxRate(symbol: string): number {
+    return Math.max(this.feeRate(symbol, 'maker'), this.feeRate(symbol, 'taker'))
+  }
+
+  /** Price an open order is costed at: limit price, stop price, or the last price for a market order. */
+  private refPrice(o: OrderView): number {
+    if (o.type === 'limit' || o.type === 'stop-limit') return o.price ?? 0
+    if (o.type === 'stop-market') return o.stopPrice ?? 0
+    return this.marks.get(o.symbol) ?? 0
+  }
+
+  /** Orders the venue holds: open and past acknowledgement (an order in flight reserves nothing). */
+  private *resting(exclude?: string): Iterable<OrderView> {
+    for (const o of this.orders.openOrders()) if (o.status !== 'submitted' && o.id !== exclude) yield o
+  }
+
+  private reservedQuote(exclude?: string): number {
+    let used = 0
+    for (const o of this.resting(exclude)) {
+      if (o.side !== 'buy') continue
+      used +=
+        o.cost !== null && o.filled === 0
+          ? o.cost + this.fees.fixed
+          : o.remaining * this.refPrice(o) * (1 + this.maxRate(o.symbol)) + this.fees.fixed
+    }
+    return used
+  }
+
+  private reservedBase(symbol: string, exclude?: string): number {
+    let used = 0
+    for (const o of this.resting(exclude)) {
+      if (o.side !== 'sell' || o.symbol !== symbol) continue
+      const ref = this.refPrice(o)
+      used +=
+        o.cost !== null && o.filled === 0
+          ? ref > 0
+            ? o.cost / (ref * (1 + this.feeRate(symbol, 'taker')))
+            : 0
+          : o.remaining
+    }
+    return used
+  }
+
+  private grossExposure(): number {
+    let gross = 0
+    for (const [s, p] of this.positionState) gross += Math.abs(p.amount) * this.markOf(s, p)
+    return gross
+  }
+
+  private openOrderExposure(): number {
+    let total = 0
+    for (const o of this.resting()) total += o.cost !== null && o.filled === 0 ? o.cost : o.remaining * this.refPrice(o)
+    return total
+  }
+}
+
+/** Numbers in reasons: enough digits to check by hand, no float noise. */
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(10)))
+}

@@ -1,0 +1,45 @@
+/** Step arithmetic for amounts and prices: exchanges count in whole steps, floats do not. */
+
+/** Decimals needed to write a step such as 0.001 or 1e-8 exactly. */
+export function stepDecimals(step: number): number {
+  const s = step.toString()
+  const exp = s.indexOf('e-')
+  if (exp >= 0) {
+    const mantissa = s.slice(0, exp)
+    const dot = mantissa.indexOf('.')
+    return Number(s.slice(exp + 2)) + (dot >= 0 ? mantissa.length - dot - 1 : 0)
+  }
+  const dot = s.indexOf('.')
+  return dot >= 0 ? s.length - dot - 1 : 0
+}
+
+/** Drops binary noise (0.30000000000000004 → 0.3) from a value that is a whole number of steps. */
+export function clean(value: number, decimals: number): number {
+  return Number(value.toFixed(Math.min(decimals, 100)))
+}
+
+/** Steps in `value`, rounded down, where a value within float noise of a whole step counts as that step. */
+function wholeSteps(value: number, step: number): number {
+  const q = value / step
+  const r = Math.round(q)
+  const tolerance = Math.max(1e-9, Math.abs(q) * 1e-14)
+  return Math.abs(q - r) <= tolerance ? r : Math.floor(q)
+}
+
+/** Rounds down to a multiple of `step`. */
+export function floorToStep(value: number, step: number): number {
+  if (!(value > 0)) return 0
+  return clean(wholeSteps(value, step) * step, stepDecimals(step))
+}
+
+/** True when `price` is a positive whole number of `step`s (relative tolerance 1e-9). */
+export function isStepMultiple(price: number, step: number): boolean {
+  if (!(price > 0) || !Number.isFinite(price)) return false
+  const k = Math.round(price / step)
+  return k >= 1 && Math.abs(price - k * step) <= 1e-9 * price
+}
+
+/** a ≤ b allowing for float noise relative to the operands. */
+export function lessOrClose(a: number, b: number): boolean {
+  return a <= b + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+}

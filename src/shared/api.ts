@@ -1,0 +1,297 @@
+import { z } from 'zod'
+import { OrderTypeSchema, SideSchema, TimeInForceSchema } from './market'
+
+/**
+ * The WorkstationApi contract: every command (request → result) and every push (topic →
+ * payload) with its runtime schema. The host implements `CommandHandlers`; the Electron IPC
+ * and WebSocket transports carry it; the renderer calls it through `WorkstationClient`.
+ * Every message that crosses a process boundary is validated against these schemas.
+ */
+
+const id = z.string().min(1).max(200)
+const finite = z.number().finite()
+const time = z.number().int().nonnegative()
+
+export const ModeSchema = z.enum(['backtest', 'replay', 'paper', 'live'])
+export type Mode = z.infer<typeof ModeSchema>
+
+const ParamValueSchema = z.union([z.number().finite(), z.boolean(), z.string().max(1000)])
+const ParamsSchema = z.record(z.string().max(100), ParamValueSchema)
+
+export const BrokerSettingsSchema = z.strictObject({
+  cash: finite.positive(),
+  /** taker and maker fee rates (fractions of notional) and a fixed fee per fill */
+  takerFee: finite.min(0).max(0.1),
+  makerFee: finite.min(0).max(0.1),
+  fixedFee: finite.min(0),
+  slippageBps: finite.min(0).max(10_000),
+  latencyMs: z.number().int().min(0).max(3_600_000),
+  accountType: z.enum(['spot', 'margin']),
+  leverage: finite.positive().max(100)
+})
+export type BrokerSettings = z.infer<typeof BrokerSettingsSchema>
+
+export const RiskSettingsSchema = z.strictObject({
+  maxOrderAmount: finite.positive().optional(),
+  maxOrderNotional: finite.positive().optional(),
+  maxPosition: finite.positive().optional(),
+  maxOpenOrders: z.number().int().positive().optional(),
+  maxOrdersPerSecond: z.number().int().positive().optional()
+})
+
+export const EngineSpecSchema = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  params: z.record(z.string(), z.record(z.string(), z.unknown()))
+})
+
+export const DatasetSchema = z.strictObject({
+  id,
+  name: z.string(),
+  kind: z.enum(['bars', 'trades', 'quotes', 'book']),
+  symbol: z.string(),
+  timeframe: z.string().nullable(),
+  rows: z.number().int().nonnegative(),
+  from: time.nullable(),
+  to: time.nullable(),
+  /** quality report counts, when known */
+  quality: z.record(z.string(), z.number()).nullable(),
+  source: z.enum(['sample', 'store', 'capture'])
+})
+export type Dataset = z.infer<typeof DatasetSchema>
+
+export const EngineStatusSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(['running', 'paused', 'stopped', 'faulted']),
+  params: ParamsSchema,
+  eventsIn: z.number(),
+  ordersOut: z.number(),
+  lastDecisionMs: z.number(),
+  fault: z.string().nullable()
+})
+
+const OrderViewSchema = z.looseObject({
+  id: z.string(),
+  clientOrderId: z.string(),
+  owner: z.string(),
+  symbol: z.string(),
+  type: OrderTypeSchema,
+  side: SideSchema,
+  amount: z.number(),
+  price: z.number().nullable(),
+  stopPrice: z.number().nullable(),
+  status: z.string(),
+  filled: z.number(),
+  remaining: z.number(),
+  average: z.number().nullable()
+})
+
+const RunSummarySchema = z.strictObject({
+  runId: id,
+  engine: z.string(),
+  params: ParamsSchema,
+  finalEquity: z.number(),
+  totalReturn: z.number(),
+  maxDrawdown: z.number(),
+  sharpe: z.number().nullable(),
+  tradeCount: z.number()
+})
+export type RunSummary = z.infer<typeof RunSummarySchema>
+
+/** One entry per command: params and result schemas. */
+export const COMMANDS = {
+  'app.info': {
+    params: z.strictObject({}),
+    result: z.strictObject({
+      appVersion: z.string(),
+      mode: ModeSchema,
+      dataFolder: z.string(),
+      versions: z.record(z.string(), z.string())
+    })
+  },
+  'mode.set': {
+    /** live needs `confirmation` typed exactly as "LIVE" */
+    params: z.strictObject({ mode: ModeSchema, confirmation: z.string().max(100).optional() }),
+    result: z.strictObject({ mode: ModeSchema })
+  },
+  'engines.list': { params: z.strictObject({}), result: z.strictObject({ engines: z.array(EngineSpecSchema) }) },
+  'data.list': { params: z.strictObject({}), result: z.strictObject({ datasets: z.array(DatasetSchema) }) },
+  'data.import': {
+    params: z.strictObject({
+      path: z.string().min(1).max(4096),
+      symbol: z.string().min(1).max(100),
+      timeframe: z.string().max(10).optional(),
+      policy: z.enum(['reject', 'drop', 'keep-gaps', 'forward-fill']).optional()
+    }),
+    result: z.strictObject({ importId: id })
+  },
+  'backtest.start': {
+    params: z.strictObject({
+      datasetId: id,
+      engine: z.string().min(1).max(200),
+      params: ParamsSchema,
+      broker: BrokerSettingsSchema,
+      risk: RiskSettingsSchema.optional()
+    }),
+    result: z.strictObject({ runId: id })
+  },
+  'backtest.cancel': { params: z.strictObject({ runId: id }), result: z.strictObject({ cancelled: z.boolean() }) },
+  /** the full report (see core/report/types.ts BacktestReport), validated loosely: it is produced by the host */
+  'backtest.report': { params: z.strictObject({ runId: id }), result: z.strictObject({ report: z.looseObject({}) }) },
+  'backtest.runs': { params: z.strictObject({}), result: z.strictObject({ runs: z.array(RunSummarySchema) }) },
+  'sweep.start': {
+    params: z.strictObject({
+      datasetId: id,
+      engine: z.string().min(1).max(200),
+      /** parameter name → values to try; the grid is their cartesian product (at most 400 runs) */
+      grid: z.record(z.string().max(100), z.array(ParamValueSchema).min(1).max(50)),
+      params: ParamsSchema,
+      broker: BrokerSettingsSchema
+    }),
+    result: z.strictObject({ sweepId: id, runs: z.number().int() })
+  },
+  'replay.start': {
+    params: z.strictObject({
+      datasetId: id,
+      engine: z.string().min(1).max(200).optional(),
+      params: ParamsSchema.optional(),
+      broker: BrokerSettingsSchema.optional(),
+      /** events per second of data time: 1 = real time; 0 = as fast as possible */
+      speed: z.number().min(0).max(1_000_000)
+    }),
+    result: z.strictObject({ sessionId: id })
+  },
+  'replay.control': {
+    params: z.strictObject({
+      sessionId: id,
+      action: z.enum(['play', 'pause', 'step', 'seek', 'speed', 'stop']),
+      /** seek: data time to jump to (forward only); speed: the new speed */
+      value: z.number().finite().optional()
+    }),
+    result: z.strictObject({ ok: z.boolean() })
+  },
+  'engine.control': {
+    params: z.strictObject({ sessionId: id, engineId: id, action: z.enum(['pause', 'resume', 'stop']) }),
+    result: z.strictObject({ state: z.string() })
+  },
+  'order.create': {
+    params: z.strictObject({
+      sessionId: id,
+      symbol: z.string().min(1).max(100),
+      type: OrderTypeSchema,
+      side: SideSchema,
+      amount: finite.positive(),
+      price: finite.positive().optional(),
+      stopPrice: finite.positive().optional(),
+      timeInForce: TimeInForceSchema.optional()
+    }),
+    result: z.strictObject({ clientOrderId: z.string(), denied: z.string().nullable() })
+  },
+  'order.cancel': { params: z.strictObject({ sessionId: id, clientOrderId: id }), result: z.strictObject({ ok: z.boolean() }) },
+  'order.cancelAll': { params: z.strictObject({ sessionId: id, symbol: z.string().max(100).optional() }), result: z.strictObject({ ok: z.boolean() }) },
+  'killSwitch.press': {
+    params: z.strictObject({ flatten: z.boolean(), reason: z.string().max(500) }),
+    result: z.strictObject({ sessions: z.number().int(), cancelled: z.number().int() })
+  },
+  'session.list': {
+    params: z.strictObject({}),
+    result: z.strictObject({
+      sessions: z.array(
+        z.strictObject({ sessionId: id, mode: ModeSchema, status: z.string(), datasetId: z.string(), tradingState: z.string() })
+      )
+    })
+  },
+  'journal.sessions': {
+    params: z.strictObject({}),
+    result: z.strictObject({
+      sessions: z.array(z.strictObject({ id: z.string(), mode: z.string(), status: z.string(), events: z.number(), startedAt: z.number() }))
+    })
+  }
+} as const
+
+export type CommandName = keyof typeof COMMANDS
+export type CommandParams<K extends CommandName> = z.input<(typeof COMMANDS)[K]['params']>
+export type CommandResult<K extends CommandName> = z.output<(typeof COMMANDS)[K]['result']>
+
+const levelSchema = z.tuple([finite, finite])
+const sessionRef = { sessionId: id }
+
+/** One entry per push topic. Books, positions, orders and engines are latest-state-wins; logs and fills are never dropped. */
+export const PUSHES = {
+  'backtest.progress': z.strictObject({ runId: id, done: z.number(), total: z.number(), eventsPerSecond: z.number(), etaMs: z.number() }),
+  'backtest.finished': z.strictObject({ runId: id, summary: RunSummarySchema.nullable(), error: z.string().nullable() }),
+  'sweep.progress': z.strictObject({ sweepId: id, done: z.number(), total: z.number(), results: z.array(RunSummarySchema) }),
+  'import.progress': z.strictObject({ importId: id, done: z.number(), total: z.number(), finished: z.boolean(), error: z.string().nullable(), datasetId: z.string().nullable() }),
+  'session.state': z.strictObject({
+    ...sessionRef,
+    mode: ModeSchema,
+    status: z.enum(['running', 'paused', 'finished', 'stopped']),
+    clock: z.number(),
+    speed: z.number(),
+    tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
+    progress: z.number().min(0).max(1)
+  }),
+  book: z.strictObject({ ...sessionRef, symbol: z.string(), ts: z.number(), bids: z.array(levelSchema), asks: z.array(levelSchema), stale: z.boolean() }),
+  bars: z.strictObject({
+    ...sessionRef,
+    symbol: z.string(),
+    timeframe: z.string(),
+    /** [openTime, open, high, low, close, volume] appended since the last push */
+    bars: z.array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]))
+  }),
+  orders: z.strictObject({ ...sessionRef, orders: z.array(OrderViewSchema) }),
+  fills: z.strictObject({
+    ...sessionRef,
+    fills: z.array(z.strictObject({ ts: z.number(), symbol: z.string(), side: SideSchema, price: z.number(), amount: z.number(), fee: z.number(), clientOrderId: z.string(), owner: z.string() }))
+  }),
+  account: z.strictObject({
+    ...sessionRef,
+    equity: z.number(),
+    positions: z.array(z.strictObject({ symbol: z.string(), amount: z.number(), entryPrice: z.number(), realizedPnl: z.number(), unrealizedPnl: z.number(), markPrice: z.number() })),
+    balances: z.array(z.strictObject({ currency: z.string(), free: z.number(), used: z.number(), total: z.number() }))
+  }),
+  engines: z.strictObject({ ...sessionRef, engines: z.array(EngineStatusSchema) }),
+  logs: z.strictObject({
+    ...sessionRef,
+    lines: z.array(z.strictObject({ seq: z.number(), ts: z.number(), engineId: z.string(), kind: z.enum(['log', 'alert', 'metric', 'fault', 'system']), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string() }))
+  })
+} as const
+
+export type PushTopic = keyof typeof PUSHES
+export type PushPayload<T extends PushTopic> = z.output<(typeof PUSHES)[T]>
+
+/** Errors cross every boundary as this envelope. */
+export const ApiErrorSchema = z.strictObject({
+  type: z.enum(['ValidationError', 'NotFound', 'Unavailable', 'InvalidOrder', 'DataError', 'EngineError', 'InternalError', 'Unauthorized']),
+  message: z.string()
+})
+export type ApiError = z.infer<typeof ApiErrorSchema>
+
+export class WorkstationError extends Error {
+  constructor(
+    readonly type: ApiError['type'],
+    message: string
+  ) {
+    super(message)
+    this.name = 'WorkstationError'
+  }
+}
+
+/** What the host implements. */
+export type CommandHandlers = { [K in CommandName]: (params: z.output<(typeof COMMANDS)[K]['params']>) => Promise<CommandResult<K>> | CommandResult<K> }
+
+/** What the renderer uses, whatever the transport. */
+export interface WorkstationClient {
+  call<K extends CommandName>(command: K, params: CommandParams<K>): Promise<CommandResult<K>>
+  /** returns an unsubscribe function */
+  subscribe<T extends PushTopic>(topic: T, listener: (payload: PushPayload<T>) => void): () => void
+}
+
+/** Wire messages of the WebSocket transport (Electron IPC carries the same shapes). */
+export const WireRequestSchema = z.strictObject({ kind: z.literal('call'), id: z.number().int().nonnegative(), command: z.string().max(100), params: z.unknown() })
+export const WireResponseSchema = z.union([
+  z.strictObject({ kind: z.literal('result'), id: z.number().int(), result: z.unknown() }),
+  z.strictObject({ kind: z.literal('error'), id: z.number().int(), error: ApiErrorSchema })
+])
+export const WirePushSchema = z.strictObject({ kind: z.literal('push'), topic: z.string(), payload: z.unknown() })
