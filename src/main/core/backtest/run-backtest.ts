@@ -1,6 +1,7 @@
 import type { JournalEvent, Market } from '../../../shared/events'
 import { resolveParams, type ParamValues } from '../../../shared/engine-params'
-import { SimulatedBroker, type SimulatedBrokerConfig } from '../broker/simulated-broker'
+import type { SimulatedBrokerConfig } from '../broker/config'
+import { SimulatedBroker } from '../broker/simulated-broker'
 import { VirtualClock } from '../clock'
 import type { BarSeries, QuoteSeries, TradeSeries } from '../data/bar-series'
 import type { EngineDefinition } from '../engine/engine'

@@ -32,6 +32,8 @@ export interface AccountView {
 export interface Broker {
   readonly outbox: BrokerEvent[]
   readonly account: AccountView
+  /** true when fills may use prices an engine could not have seen when it ordered (reports flag it) */
+  readonly lookAhead?: boolean
   submit(order: OrderRequest, now: number, cause: number): void
   cancel(clientOrderId: string, now: number, cause: number): void
   /** market data reaches the broker before engines (simulated matching, marks) */

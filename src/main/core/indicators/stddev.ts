@@ -7,6 +7,8 @@ import { requireInteger, type StreamingIndicator } from './types'
  * Keeps a running mean and sum of squared deviations (Welford's update for a sliding
  * window) instead of sum-of-squares minus squared-mean, which loses all precision for
  * prices far from zero with a small spread; both are recomputed exactly once per lap.
+ * A window of identical values (a flat market) is detected and gives exactly 0: the
+ * square root would otherwise turn a rounding residue of ~1e-17 into ~1e-9.
  */
 export class StdDev implements StreamingIndicator {
   readonly period: number
@@ -15,6 +17,8 @@ export class StdDev implements StreamingIndicator {
   private count = 0
   private avg = 0
   private m2 = 0
+  private last = NaN
+  private run = 0
   private current = NaN
 
   constructor(period: number) {
@@ -49,6 +53,12 @@ export class StdDev implements StreamingIndicator {
       this.m2 += (x - old) * (x - this.avg + old - oldAvg)
     }
     this.window[this.next] = x
+    this.run = x === this.last ? this.run + 1 : 1
+    this.last = x
+    if (this.run >= period) {
+      this.avg = x
+      this.m2 = 0
+    }
     if (++this.next === period) {
       this.next = 0
       if (this.count === period) this.recompute()
@@ -63,6 +73,8 @@ export class StdDev implements StreamingIndicator {
     this.count = 0
     this.avg = 0
     this.m2 = 0
+    this.last = NaN
+    this.run = 0
     this.current = NaN
   }
 

@@ -54,6 +54,7 @@ export interface KernelOptions {
 
 export class InvalidOrder extends Error {
   readonly type = 'InvalidOrder'
+  override readonly name = 'InvalidOrder'
 }
 
 interface Slot {
@@ -89,6 +90,12 @@ const KERNEL_OWNER = 'kernel'
  */
 export class Kernel {
   private seqNo = 0
+  /**
+   * Journal rows are numbered densely so that a missing row is always detectable. When market
+   * events are not journaled (backtests by default) this differs from the events' own `seq`,
+   * which the payload keeps.
+   */
+  private journalSeq = 0
   private currentCause = 0
   private readonly slots: Slot[] = []
   private readonly byId = new Map<string, Slot>()
@@ -197,7 +204,7 @@ export class Kernel {
     const seq = ++this.seqNo
     event.seq = seq
     this.currentCause = seq
-    if (this.opts.journalMarket && this.opts.journal) this.opts.journal.append(seq, ts, event.type, event)
+    if (this.opts.journalMarket && this.opts.journal) this.opts.journal.append(++this.journalSeq, ts, event.type, event)
     this.opts.broker.onMarket(event)
     const slots = this.slots
     for (let i = 0; i < slots.length; i++) {
@@ -400,7 +407,7 @@ export class Kernel {
   private sequence(event: JournalEvent): void {
     const seq = ++this.seqNo
     event.seq = seq
-    this.opts.journal?.append(seq, event.ts, event.type, event)
+    this.opts.journal?.append(++this.journalSeq, event.ts, event.type, event)
     this.opts.observer?.(event)
   }
 

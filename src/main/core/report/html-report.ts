@@ -93,7 +93,7 @@ function formatStat(stats: Statistics, key: StatisticKey, format: Format): strin
     case 'duration': return duration(v)
     case 'int': return fixed(v, 0)
     case 'time': return isoTime(v)
-    case 'num': return sig(v)
+    case 'num': return amountText(v)
   }
 }
 
