@@ -27,7 +27,7 @@ function series({ seed, start, stepMs, count, price, vol, tick, volumeScale }) {
   let sigma = vol
   const round = (x) => (Math.round(x / tick) * tick).toFixed(Math.max(0, -Math.floor(Math.log10(tick))))
   for (let i = 0; i < count; i++) {
-    if (rand() < 0.01) drift = (rand() - 0.5) * vol * 0.6
+    if (rand() < 0.01) drift = (rand() - 0.5) * vol * 0.12
     if (rand() < 0.01) sigma = vol * (0.5 + rand() * 1.5)
     const open = close * (1 + gaussian(rand) * sigma * 0.1)
     const path = [open]

@@ -219,6 +219,8 @@ const sessionRef = { sessionId: id }
 
 /** One entry per push topic. Books, positions, orders and engines are latest-state-wins; logs and fills are never dropped. */
 export const PUSHES = {
+  /** the app's mode after any change (menu, command); the shell shows it in the title and frame */
+  'mode.changed': z.strictObject({ mode: ModeSchema }),
   'backtest.progress': z.strictObject({ runId: id, done: z.number(), total: z.number(), eventsPerSecond: z.number(), etaMs: z.number() }),
   'backtest.finished': z.strictObject({ runId: id, summary: RunSummarySchema.nullable(), error: z.string().nullable() }),
   'sweep.progress': z.strictObject({ sweepId: id, done: z.number(), total: z.number(), results: z.array(RunSummarySchema) }),
@@ -295,3 +297,6 @@ export const WireResponseSchema = z.union([
   z.strictObject({ kind: z.literal('error'), id: z.number().int(), error: ApiErrorSchema })
 ])
 export const WirePushSchema = z.strictObject({ kind: z.literal('push'), topic: z.string(), payload: z.unknown() })
+
+/** Electron IPC channel names (main ↔ preload); the messages are the wire shapes above. */
+export const IPC_CHANNELS = { call: 'workstation:call', push: 'workstation:push' } as const

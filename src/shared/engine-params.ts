@@ -22,7 +22,7 @@ export function parseParam(name: string, spec: ParamSpec, raw: unknown): ParamVa
     case 'integer':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN
-      if (!Number.isFinite(n)) throw new ParamError(`parameter ${name}: expected a ${spec.type}, got ${JSON.stringify(raw)}`)
+      if (!Number.isFinite(n)) throw new ParamError(`parameter ${name}: expected ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`)
       if (spec.type === 'integer' && !Number.isInteger(n)) throw new ParamError(`parameter ${name}: expected an integer, got ${raw}`)
       if (spec.min !== undefined && n < spec.min) throw new ParamError(`parameter ${name}: ${n} is below the minimum ${spec.min}`)
       if (spec.max !== undefined && n > spec.max) throw new ParamError(`parameter ${name}: ${n} is above the maximum ${spec.max}`)

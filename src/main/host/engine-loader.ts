@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { dirname, extname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ParamValues } from '../../shared/engine-params'
 import type { EngineDefinition } from '../core/engine/engine'
 import { BUILT_IN_ENGINES } from '../core/engines/registry'
@@ -22,7 +22,16 @@ export async function loadEngine(nameOrPath: string): Promise<EngineDefinition<P
   const { build } = await import('esbuild')
   let code: string
   try {
-    const out = await build({ entryPoints: [file], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' })
+    const out = await build({
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+      alias: { theorycraft: sdkPath() }
+    })
     code = out.outputFiles[0].text
   } catch (err) {
     const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors ?? []
@@ -41,6 +50,18 @@ export async function loadEngine(nameOrPath: string): Promise<EngineDefinition<P
     rmSync(dir, { recursive: true, force: true })
   }
   return validateDefinition(mod.default, file)
+}
+
+/** The engine SDK source, found from the repository root (this module runs bundled or from source). */
+function sdkPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = join(dir, 'src/main/core/engine/sdk.ts')
+    if (existsSync(candidate)) return candidate
+    const parent = dirname(dir)
+    if (parent === dir) throw new EngineLoadError('cannot find the engine SDK (src/main/core/engine/sdk.ts) next to the application')
+    dir = parent
+  }
 }
 
 function validateDefinition(value: unknown, file: string): EngineDefinition<ParamValues> {

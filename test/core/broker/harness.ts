@@ -125,7 +125,9 @@ export class Harness {
   }
 
   of(clientOrderId: string): BrokerEvent[] {
-    return this.events.filter((e) => 'clientOrderId' in e && e.clientOrderId === clientOrderId)
+    return this.events.filter((e) =>
+      e.type === 'OrderSubmitted' ? e.order.clientOrderId === clientOrderId : 'clientOrderId' in e && e.clientOrderId === clientOrderId
+    )
   }
 
   types(clientOrderId: string): string[] {

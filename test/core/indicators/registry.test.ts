@@ -161,6 +161,7 @@ describe('indicator registry', () => {
       [() => new Wma(1.5), 'wma', 'period'],
       [() => new StdDev(-1), 'stddev', 'period'],
       [() => new Ema(3, { unstablePeriod: 0.5 }), 'ema', 'unstablePeriod'],
+      [() => new Ema(3, { alpha: 1.5 }), 'ema', 'alpha'],
       [() => new Rsi(0), 'rsi', 'period'],
       [() => new Atr(NaN), 'atr', 'period'],
       [() => new TrueRange({ convention: 'x' as never }), 'tr', 'convention'],

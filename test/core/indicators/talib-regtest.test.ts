@@ -18,10 +18,10 @@ import {
 import { loadTalibReference, type Series } from './reference-data'
 
 /*
- * Expected values from TA-Lib's regression tests (src/tools/ta_regtest/ta_test_func/*.c,
- * TA-Lib 0.4 tables as kept in github.com/dysonance/TA-Lib, the same as in
- * TA-Lib/ta-lib), all computed on the 252-bar "daily_ref_0" series that
- * derived/talib_regtest_ref_daily_252.csv transcribes. Each table row there gives
+ * Expected values from TA-Lib 0.4.0's regression tests (src/tools/ta_regtest/ta_test_func/
+ * *.c, read from the copies in github.com/dysonance/TA-Lib and colinzuo/ta-lib-base, which
+ * agree on every value used here), all computed on the 252-bar "daily_ref_0" series that
+ * derived/talib_regtest_ref_daily_252.csv transcribes (equal to the arrays in test_data.c). Each table row there gives
  * (params, unstable period, startIdx, endIdx, expected outBegIdx, output index, value);
  * here a row becomes (bar = outBegIdx + output index, value). TA-Lib asserts them with
  * TA_REAL_EQ(x, expected, 0.01), i.e. ±0.01 absolute; so does this file.

@@ -136,7 +136,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
 
   const definition = await loadEngine(v.engine)
   const symbol = v.symbol ?? basename(v.data).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
-  const progress = new ProgressLine('loading', 'rows')
+  const progress = new ProgressLine('reading data', 'bytes')
   const data = await loadMarketData(v.data, {
     symbol,
     timeframe: v.timeframe,
@@ -188,6 +188,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       from,
       to,
       stages: data.stages,
+      sampleBars: data.sampleBars,
       journal: appender,
       journalMarket: Boolean(v['journal-market']),
       manifest: {

@@ -33,6 +33,8 @@ export interface BacktestConfig {
   to?: number
   /** extra MarketSource stages: resampling, indicator layers */
   stages?: SourceStage[]
+  /** bars to sample equity on when they are built by a stage (trades resampled to bars) */
+  sampleBars?: { symbol: string; timeframe: string }
   /** journal to write; the journal hash is reported either way */
   journal?: (JournalSink & { readonly hash: string }) | null
   journalMarket?: boolean
@@ -70,8 +72,8 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   const broker = new SimulatedBroker({ ...config.broker, markets: config.markets })
   const journal = config.journal ?? new HashOnlyJournal(`backtest-${seed}`)
 
-  // Sampling target: the primary series.
-  const primary = bars[0] ?? null
+  // Sampling target: the primary bar stream, else the first trade or quote series.
+  const primary = config.sampleBars ?? (bars[0] ? { symbol: bars[0].symbol, timeframe: bars[0].timeframe } : null)
   const primarySymbol = primary?.symbol ?? trades[0]?.symbol ?? quotes[0]!.symbol
   const capacity = cursors[0].length + 1
   const sampleTs = new Float64Array(capacity)

@@ -336,9 +336,10 @@ export class SimulatedBroker implements Broker {
     if (bar.closed) {
       if (!this.fillTimeframe.has(bar.symbol)) this.fillTimeframe.set(bar.symbol, bar.timeframe)
       if (this.fillTimeframe.get(bar.symbol) === bar.timeframe) {
-        const venue = this.venue('bar', bar.symbol, bar.ts, bar.openTime, bar.seq, bar, bar.volume, bar.volume, undefined)
-        for (const o of this.ordersOf(bar.symbol)) {
-          if (o.phase === 'working' && bar.openTime >= o.eligibleFrom) this.matchBar(o, bar, venue)
+        const orders = this.ordersOf(bar.symbol)
+        const venue = orders.length > 0 ? this.venue('bar', bar.symbol, bar.ts, bar.openTime, bar.seq, bar, bar.volume, bar.volume, undefined) : undefined
+        for (const o of orders) {
+          if (o.phase === 'working' && bar.openTime >= o.eligibleFrom) this.matchBar(o, bar, venue!)
         }
         this.lastBar.set(bar.symbol, bar)
       }
@@ -350,7 +351,7 @@ export class SimulatedBroker implements Broker {
     const r = o.request
     const side = r.side
     if (r.type === 'market' || (r.type === 'stop-market' && o.triggered)) {
-      this.fillAt(o, bar.open, 'taker', true, venue, this.firstChance(o))
+      this.fillAt(o, bar.open, 'taker', true, venue, this.firstChance(o) && o.request.timeInForce !== 'GTC')
       return
     }
     if (isStop(r.type) && !o.triggered) {
@@ -378,9 +379,12 @@ export class SimulatedBroker implements Broker {
   }
 
   private onTrade(t: TradeEvent): void {
-    const venue = this.venue('trade', t.symbol, t.ts, t.ts, t.seq, undefined, t.amount, t.amount, undefined)
-    for (const o of this.ordersOf(t.symbol)) {
-      if (o.phase === 'working' && t.ts >= o.eligibleFrom) this.matchPrint(o, t.price, venue)
+    const orders = this.ordersOf(t.symbol)
+    if (orders.length > 0) {
+      const venue = this.venue('trade', t.symbol, t.ts, t.ts, t.seq, undefined, t.amount, t.amount, undefined)
+      for (const o of orders) {
+        if (o.phase === 'working' && t.ts >= o.eligibleFrom) this.matchPrint(o, t.price, venue)
+      }
     }
     this.account.setMark(t.symbol, t.price)
   }
@@ -388,10 +392,13 @@ export class SimulatedBroker implements Broker {
   private onQuote(q: QuoteEvent): void {
     const usable = q.bid > 0 && q.ask > 0
     if (usable) this.topOfBook.set(q.symbol, { bid: q.bid, ask: q.ask })
-    const venue = this.venue('quote', q.symbol, q.ts, q.ts, q.seq, undefined, q.askSize, q.bidSize, usable ? q.ask - q.bid : undefined)
-    for (const o of this.ordersOf(q.symbol)) {
-      const price = o.request.side === 'buy' ? q.ask : q.bid
-      if (o.phase === 'working' && q.ts >= o.eligibleFrom && price > 0) this.matchPrint(o, price, venue)
+    const orders = this.ordersOf(q.symbol)
+    if (orders.length > 0) {
+      const venue = this.venue('quote', q.symbol, q.ts, q.ts, q.seq, undefined, q.askSize, q.bidSize, usable ? q.ask - q.bid : undefined)
+      for (const o of orders) {
+        const price = o.request.side === 'buy' ? q.ask : q.bid
+        if (o.phase === 'working' && q.ts >= o.eligibleFrom && price > 0) this.matchPrint(o, price, venue)
+      }
     }
     if (usable) this.account.setMark(q.symbol, (q.bid + q.ask) / 2)
   }
@@ -405,7 +412,7 @@ export class SimulatedBroker implements Broker {
     const r = o.request
     const side = r.side
     if (r.type === 'market' || (r.type === 'stop-market' && o.triggered)) {
-      this.fillAt(o, price, 'taker', true, venue, this.firstChance(o))
+      this.fillAt(o, price, 'taker', true, venue, this.firstChance(o) && o.request.timeInForce !== 'GTC')
       return
     }
     if (isStop(r.type) && !o.triggered) {
@@ -435,9 +442,12 @@ export class SimulatedBroker implements Broker {
     let bid = book.best('bids')
     let ask = book.best('asks')
     const spread = bid !== undefined && ask !== undefined ? ask - bid : undefined
-    const venue = this.venue('book', b.symbol, b.ts, b.ts, b.seq, undefined, Infinity, Infinity, spread)
-    for (const o of this.ordersOf(b.symbol)) {
-      if (o.phase === 'working' && b.ts >= o.eligibleFrom) this.matchBook(o, book, venue)
+    const orders = this.ordersOf(b.symbol)
+    if (orders.length > 0) {
+      const venue = this.venue('book', b.symbol, b.ts, b.ts, b.seq, undefined, Infinity, Infinity, spread)
+      for (const o of orders) {
+        if (o.phase === 'working' && b.ts >= o.eligibleFrom) this.matchBook(o, book, venue)
+      }
     }
     bid = book.best('bids')
     ask = book.best('asks')
@@ -454,7 +464,7 @@ export class SimulatedBroker implements Broker {
     const best = book.best(opposite)
     if (best === undefined) return
     if (r.type === 'market' || (r.type === 'stop-market' && o.triggered)) {
-      this.walk(o, book, undefined, venue, this.firstChance(o))
+      this.walk(o, book, undefined, venue, this.firstChance(o) && o.request.timeInForce !== 'GTC')
       return
     }
     if (isStop(r.type) && !o.triggered) {

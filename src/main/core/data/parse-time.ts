@@ -91,6 +91,13 @@ export class TimestampParser {
       if (!Number.isFinite(v)) return NaN
     } else if (neg) v = -v
     if (this.unit === undefined) this.setUnit(epochUnitOf(v))
+    if (i === end && !neg && this.div > 1 && end - start > 15) {
+      // Nanosecond integers exceed 2^53: drop the sub-millisecond digits before converting.
+      const keep = end - (this.div === 1000 ? 3 : 6)
+      let ms = 0
+      for (let k = start; k < keep; k++) ms = ms * 10 + (text.charCodeAt(k) - 48)
+      return ms
+    }
     return Math.floor((v * this.mul) / this.div)
   }
 

@@ -1,9 +1,9 @@
 import { BarSeriesBuilder, QuoteSeriesBuilder, TradeSeriesBuilder, type BarSeries, type QuoteSeries, type TradeSeries } from './bar-series'
 import { isoText, isoWeekday } from './calendar'
 import { DataFormatError } from './errors'
-import { BAR, QUOTE, TRADE, type RawRows } from './raw-rows'
+import { BAR, QUOTE, RawRows, TRADE } from './raw-rows'
 import { parseTimeframe, timeframeFloor, timeframeNext, type Timeframe } from './timeframe'
-import type { Zone } from './timezone'
+import { resolveZone, type Zone } from './timezone'
 
 /**
  * What happens to problems:
@@ -313,8 +313,9 @@ export function gateQuotes(input: TickGateInput): GateResult<QuoteSeries> {
 
 /**
  * Keeps rows in time order. A row earlier than the last kept one is out of order (or a duplicate
- * when equal and `same` is given, i.e. for bars). One-row look-ahead blames a single row that
- * jumps ahead (e.g. a mistyped year) instead of every correct row after it.
+ * when equal and `same` is given, i.e. for bars). A row later than both following rows, which
+ * themselves fit after the last kept row, is the one blamed (e.g. a mistyped year), instead of
+ * every correct row after it.
  */
 function orderPass(
   n: number,
@@ -338,7 +339,12 @@ function orderPass(
         continue
       }
     }
-    if (i + 1 < n && t[i + 1] < t[i] && (last < 0 || (same ? t[i + 1] > t[last] : t[i + 1] >= t[last]))) {
+    if (
+      i + 1 < n &&
+      t[i + 1] < t[i] &&
+      (i + 2 >= n || t[i + 2] < t[i]) &&
+      (last < 0 || (same ? t[i + 1] > t[last] : t[i + 1] >= t[last]))
+    ) {
       log.add(line[i], 'out-of-order', log.full ? '' : `${isoText(t[i])} is after the next row's ${isoText(t[i + 1])} at line ${line[i + 1]}`)
       continue
     }
@@ -406,4 +412,62 @@ function autoSessions(tf: Timeframe, n: number, keep: Uint8Array, open: Float64A
   if (tf.ms === 0 || tf.unit === 'w') return '24x7'
   for (let i = 0; i < n; i++) if (keep[i] && !isWeekday(open[i], zone)) return '24x7'
   return 'weekdays'
+}
+
+/**
+ * The quality gate for bars that did not come from a file (e.g. fetched through ccxt): the same
+ * checks as an import, with `line` = 1-based bar index. Never throws for policy `reject`; the
+ * caller decides what to do with `report.errors`.
+ */
+export function assessBars(bars: BarSeries, options: QualityOptions & { timezone?: string } = {}): { series: BarSeries; report: QualityReport } {
+  const log = new IssueLog(options.maxIssues ?? 1000)
+  const raw = new RawRows(BAR.WIDTH, Math.max(bars.length, 1))
+  for (let i = 0; i < bars.length; i++) {
+    const [o, h, l, c, v] = [bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]]
+    if (o !== o || h !== h || l !== l || c !== c || !Number.isFinite(bars.openTime[i])) {
+      log.add(i + 1, 'not-a-number', `bar ${i + 1} has a NaN field`)
+      continue
+    }
+    const problem = barValueProblem(o, h, l, c, v)
+    if (problem) {
+      log.add(i + 1, problem, barValueMessage(problem, o, h, l, c, v))
+      continue
+    }
+    const k = raw.add()
+    const r = raw.cols
+    r[BAR.T][k] = bars.openTime[i]
+    r[BAR.CLOSE_TIME][k] = bars.closeTime[i]
+    r[BAR.O][k] = o
+    r[BAR.H][k] = h
+    r[BAR.L][k] = l
+    r[BAR.C][k] = c
+    r[BAR.V][k] = v
+    r[BAR.LINE][k] = i + 1
+  }
+  const policy = options.policy ?? 'keep-gaps'
+  const outlierSigma = options.outlierSigma ?? 10
+  let hasVolume = false
+  for (let i = 0; i < bars.length && !hasVolume; i++) hasVolume = !Number.isNaN(bars.volume[i])
+  const gate = gateBars({
+    raw,
+    symbol: bars.symbol,
+    timeframe: bars.timeframe,
+    stamp: 'open',
+    zone: resolveZone(options.timezone),
+    hasVolume,
+    policy,
+    sessions: options.sessions ?? 'auto',
+    outlierSigma,
+    log,
+    notes: []
+  })
+  const report = log.report({
+    policy,
+    rowsDropped: bars.length - (gate.series.length - gate.syntheticBars),
+    missingBars: gate.missingBars,
+    syntheticBars: gate.syntheticBars,
+    sessions: gate.sessions,
+    outlierSigma
+  })
+  return { series: gate.series, report }
 }

@@ -1,3 +1,4 @@
+import { IndicatorError } from './errors'
 import { resolveConvention, requireInteger, type ConventionOptions, type ResolvedConvention, type StreamingIndicator } from './types'
 
 export interface EmaOptions extends ConventionOptions {
@@ -25,6 +26,9 @@ export class Ema implements StreamingIndicator {
     this.period = requireInteger('ema', 'period', period, 1)
     this.conv = resolveConvention('ema', options)
     this.alpha = options.alpha ?? 2 / (period + 1)
+    if (!(this.alpha > 0 && this.alpha <= 1)) {
+      throw new IndicatorError('bad-param', 'ema', 'alpha', `alpha must be in (0, 1], got ${String(options.alpha)}`)
+    }
     this.readyAt = (this.conv.convention === 'talib' ? period : 1) + this.conv.unstablePeriod
   }
 

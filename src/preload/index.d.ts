@@ -1,0 +1,18 @@
+import type { ApiError, CommandName, CommandParams, CommandResult, WorkstationClient } from '../shared/api'
+
+/** What the preload exposes: `call`, `subscribe`, and one function per command, named like the command. */
+export type WorkstationBridge = WorkstationClient & { readonly [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> }
+
+/** The rejection value of a failed bridge call (a plain object: contextBridge strips Error subclasses). */
+export interface WorkstationBridgeError {
+  name: 'WorkstationError'
+  type: ApiError['type']
+  message: string
+}
+
+declare global {
+  interface Window {
+    /** present in the Electron app only; in a browser the renderer uses the WebSocket client */
+    readonly workstation?: WorkstationBridge
+  }
+}

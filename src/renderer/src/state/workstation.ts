@@ -1,0 +1,257 @@
+import { createContext, useContext } from 'react'
+import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, RunSummary } from '../../../shared/api'
+import { describeError, toCommandError } from '../api/errors'
+import type { AppClient } from '../api/types'
+import { emptySession, initialState, type AppState, type BarColumns, type SessionView, type SweepAxis } from './app-state'
+import { LogBuffer } from './log-buffer'
+import { Store } from './store'
+
+const TOAST_MS = { error: 12_000, info: 5_000, success: 5_000 }
+
+/**
+ * The page's model: the client, the store the panels read, the engine-log buffer, and
+ * `run()` which sends a command and turns any failure into a visible message.
+ */
+export class Workstation {
+  readonly store: Store<AppState>
+  readonly logs = new LogBuffer()
+  private toastId = 1
+  private readonly unsubscribers: (() => void)[] = []
+
+  constructor(readonly client: AppClient) {
+    this.store = new Store(initialState(client.connection()))
+  }
+
+  start(): void {
+    const c = this.client
+    this.unsubscribers.push(
+      c.onConnection((connection) => {
+        const wasLost = this.store.get().connection.status === 'lost'
+        this.store.set({ connection })
+        if (connection.status === 'connected' && wasLost) this.refreshAll()
+      }),
+      c.onInvalidPush((message) => this.toastOnce('error', `Ignored a malformed update from the host — ${message}`)),
+      c.subscribe('session.state', (p) => this.patchSession(p.sessionId, () => ({ state: p }))),
+      c.subscribe('book', (p) => this.patchSession(p.sessionId, () => ({ book: p, bookReceivedAt: performance.now() }))),
+      c.subscribe('bars', (p) => this.patchSession(p.sessionId, (s) => ({ bars: appendBars(s.bars, p) }))),
+      c.subscribe('orders', (p) => this.patchSession(p.sessionId, () => ({ orders: p.orders }))),
+      c.subscribe('fills', (p) => this.patchSession(p.sessionId, (s) => ({ fills: s.fills.concat(p.fills) }))),
+      c.subscribe('account', (p) => this.patchSession(p.sessionId, () => ({ account: p }))),
+      c.subscribe('engines', (p) => this.patchSession(p.sessionId, () => ({ engines: p.engines }))),
+      c.subscribe('logs', (p) => {
+        this.logs.append(p.sessionId, p.lines)
+        this.store.set((s) => ({ logVersion: s.logVersion + 1 }))
+      }),
+      c.subscribe('backtest.progress', (p) => this.onBacktestProgress(p)),
+      c.subscribe('backtest.finished', (p) => this.onBacktestFinished(p)),
+      c.subscribe('sweep.progress', (p) => this.onSweepProgress(p)),
+      c.subscribe('import.progress', (p) => {
+        if (p.error) this.toast('error', `Import failed: ${p.error}`)
+        else if (p.finished) {
+          this.toast('success', `Import finished${p.datasetId ? ` (${p.datasetId})` : ''}`)
+          void this.loadDatasets()
+        }
+      })
+    )
+    this.refreshAll()
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribers.splice(0)) u()
+  }
+
+  refreshAll(): void {
+    void this.loadAppInfo()
+    void this.loadDatasets()
+    void this.loadEngineSpecs()
+    void this.loadRuns()
+    void this.loadSessions()
+  }
+
+  /** Sends a command; on failure shows the error as a toast (unless `inline` is set) and returns null. */
+  async run<K extends CommandName>(command: K, params: CommandParams<K>, opts: { inline?: (message: string) => void } = {}): Promise<CommandResult<K> | null> {
+    try {
+      return await this.client.call(command, params)
+    } catch (err) {
+      const message = describeError(toCommandError(err, command))
+      if (opts.inline) opts.inline(message)
+      else this.toast('error', `${command} failed — ${message}`)
+      return null
+    }
+  }
+
+  toast(kind: 'error' | 'info' | 'success', text: string): void {
+    const id = this.toastId++
+    this.store.set((s) => ({ toasts: [...s.toasts.slice(-5), { id, kind, text }] }))
+    setTimeout(() => this.dismissToast(id), TOAST_MS[kind])
+  }
+
+  private toastOnce(kind: 'error' | 'info', text: string): void {
+    if (!this.store.get().toasts.some((t) => t.text === text)) this.toast(kind, text)
+  }
+
+  dismissToast(id: number): void {
+    this.store.set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }))
+  }
+
+  async loadAppInfo(): Promise<void> {
+    const info = await this.run('app.info', {})
+    if (info) this.store.set({ appVersion: info.appVersion, dataFolder: info.dataFolder, mode: info.mode })
+  }
+
+  async loadDatasets(): Promise<void> {
+    try {
+      const r = await this.client.call('data.list', {})
+      this.store.set({ datasets: r.datasets, datasetsError: null })
+    } catch (err) {
+      this.store.set({ datasetsError: describeError(err) })
+    }
+  }
+
+  async loadEngineSpecs(): Promise<void> {
+    try {
+      const r = await this.client.call('engines.list', {})
+      this.store.set({ engineSpecs: r.engines, engineSpecsError: null })
+    } catch (err) {
+      this.store.set({ engineSpecsError: describeError(err) })
+    }
+  }
+
+  async loadRuns(): Promise<void> {
+    const r = await this.run('backtest.runs', {})
+    if (r) this.store.set({ runs: r.runs })
+  }
+
+  async loadSessions(): Promise<void> {
+    const r = await this.run('session.list', {})
+    if (!r) return
+    for (const s of r.sessions) this.patchSession(s.sessionId, (v) => ({ datasetId: v.datasetId ?? s.datasetId }))
+  }
+
+  /** Asks the host to switch mode. A refusal (paper/live are unavailable) is kept for the mode panel to show. */
+  async setMode(mode: Mode, confirmation?: string): Promise<boolean> {
+    try {
+      const r = await this.client.call('mode.set', confirmation === undefined ? { mode } : { mode, confirmation })
+      this.store.set({ mode: r.mode, modeNotice: null })
+      return true
+    } catch (err) {
+      const e = toCommandError(err, 'mode.set')
+      this.store.set({ modeNotice: { mode, message: describeError(e) } })
+      if (e.type !== 'Unavailable') this.toast('error', `mode.set failed — ${describeError(e)}`)
+      return false
+    }
+  }
+
+  async pressKillSwitch(): Promise<void> {
+    const at = Date.now()
+    try {
+      const r = await this.client.call('killSwitch.press', { flatten: false, reason: 'kill switch pressed in the workstation UI' })
+      const text = `Kill switch: trading halted in ${r.sessions} session${r.sessions === 1 ? '' : 's'}, ${r.cancelled} order${r.cancelled === 1 ? '' : 's'} cancelled`
+      this.store.set({ killResult: { at, text, ok: true } })
+      this.toast('success', text)
+    } catch (err) {
+      const text = `Kill switch FAILED — ${describeError(err)}`
+      this.store.set({ killResult: { at, text, ok: false } })
+      this.toast('error', text)
+    }
+  }
+
+  setActiveSession(sessionId: string | null): void {
+    this.store.set({ activeSessionId: sessionId })
+  }
+
+  /** Creates the session view if needed and makes it active when none is. */
+  patchSession(sessionId: string, patch: (s: SessionView) => Partial<SessionView>): void {
+    this.store.set((st) => {
+      const sessions = new Map(st.sessions)
+      const current = sessions.get(sessionId) ?? emptySession(sessionId)
+      sessions.set(sessionId, { ...current, ...patch(current) })
+      return { sessions, activeSessionId: st.activeSessionId ?? sessionId }
+    })
+  }
+
+  private onBacktestProgress(p: PushPayload<'backtest.progress'>): void {
+    this.store.set((st) => {
+      const backtests = new Map(st.backtests)
+      const prev = backtests.get(p.runId)
+      if (prev?.finished) return {}
+      backtests.set(p.runId, { ...p, finished: false, summary: null, error: null })
+      return { backtests }
+    })
+  }
+
+  private onBacktestFinished(p: PushPayload<'backtest.finished'>): void {
+    this.store.set((st) => {
+      const backtests = new Map(st.backtests)
+      const prev = backtests.get(p.runId)
+      backtests.set(p.runId, {
+        runId: p.runId,
+        done: prev?.total ?? prev?.done ?? 0,
+        total: prev?.total ?? 0,
+        eventsPerSecond: prev?.eventsPerSecond ?? 0,
+        etaMs: 0,
+        finished: true,
+        summary: p.summary,
+        error: p.error
+      })
+      return { backtests }
+    })
+    if (p.error && p.error !== 'cancelled') this.toast('error', `Backtest ${p.runId} failed: ${p.error}`)
+    void this.loadRuns()
+  }
+
+  /** Records what a sweep was asked to do, so the heatmap knows its axes. */
+  noteSweep(sweepId: string, total: number, axes: SweepAxis[], engine: string): void {
+    this.store.set((st) => {
+      const sweeps = new Map(st.sweeps)
+      const prev = sweeps.get(sweepId)
+      sweeps.set(sweepId, { sweepId, done: prev?.done ?? 0, total: prev?.total ?? total, results: prev?.results ?? [], axes, engine })
+      return { sweeps, currentSweepId: sweepId }
+    })
+  }
+
+  private onSweepProgress(p: PushPayload<'sweep.progress'>): void {
+    this.store.set((st) => {
+      const prev = st.sweeps.get(p.sweepId) ?? { sweepId: p.sweepId, done: 0, total: p.total, results: [], axes: null, engine: null }
+      const byRun = new Map<string, RunSummary>(prev.results.map((r) => [r.runId, r]))
+      for (const r of p.results) byRun.set(r.runId, r)
+      const sweeps = new Map(st.sweeps)
+      sweeps.set(p.sweepId, { ...prev, done: p.done, total: p.total, results: [...byRun.values()] })
+      return { sweeps }
+    })
+  }
+}
+
+function appendBars(current: BarColumns | null, p: PushPayload<'bars'>): BarColumns {
+  const b =
+    current && current.symbol === p.symbol && current.timeframe === p.timeframe
+      ? current
+      : { symbol: p.symbol, timeframe: p.timeframe, ts: [], open: [], high: [], low: [], close: [], volume: [], version: 0 }
+  for (const [t, o, h, l, c, v] of p.bars) {
+    const last = b.ts.length - 1
+    if (last >= 0 && t < b.ts[last]) continue
+    if (last >= 0 && t === b.ts[last]) {
+      b.open[last] = o
+      b.high[last] = h
+      b.low[last] = l
+      b.close[last] = c
+      b.volume[last] = v
+      continue
+    }
+    b.ts.push(t)
+    b.open.push(o)
+    b.high.push(h)
+    b.low.push(l)
+    b.close.push(c)
+    b.volume.push(v)
+  }
+  return { ...b, version: b.version + 1 }
+}
+
+export const WorkstationContext = createContext<Workstation | null>(null)
+
+export function useWorkstation(): Workstation {
+  const ws = useContext(WorkstationContext)
+  if (!ws) throw new Error('useWorkstation outside WorkstationContext')
+  return ws
+}

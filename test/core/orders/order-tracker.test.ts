@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest'
+import { InvalidOrderTransition } from '../../../src/main/core/orders/order-state-machine'
+import { OrderTracker, OrderTrackerError } from '../../../src/main/core/orders/order-tracker'
+import type { BrokerEvent, FillEvent } from '../../../src/shared/broker-events'
+import type { OrderRequest } from '../../../src/shared/orders'
+
+function request(overrides: Partial<OrderRequest> = {}): OrderRequest {
+  return {
+    clientOrderId: 'c1',
+    owner: 'eng',
+    symbol: 'BTC/USDT',
+    type: 'limit',
+    side: 'buy',
+    amount: 3,
+    price: 100,
+    stopPrice: null,
+    timeInForce: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    cost: null,
+    ...overrides
+  }
+}
+
+const ref = (orderId = 'O1', clientOrderId = 'c1') => ({ orderId, clientOrderId, symbol: 'BTC/USDT' })
+
+function submitted(orderId = 'O1', order = request(), ts = 10): BrokerEvent {
+  return { type: 'OrderSubmitted', seq: 1, ts, cause: 0, orderId, order }
+}
+
+function fill(tradeId: string, price: number, amount: number, remaining: number, ts = 30, orderId = 'O1', clientOrderId = 'c1'): FillEvent {
+  return {
+    type: remaining === 0 ? 'OrderFilled' : 'OrderPartiallyFilled',
+    seq: 3,
+    ts,
+    cause: 0,
+    ...ref(orderId, clientOrderId),
+    owner: 'eng',
+    tradeId,
+    side: 'buy',
+    price,
+    amount,
+    fee: { cost: 0, currency: 'USDT' },
+    liquidity: 'maker',
+    tradeTs: ts,
+    filled: 0,
+    remaining
+  }
+}
+
+describe('order tracker', () => {
+  it('follows an order from submission to filled, with filled, remaining and average', () => {
+    const t = new OrderTracker()
+    t.apply(submitted())
+    expect(t.get('c1')).toMatchObject({ id: 'O1', status: 'submitted', filled: 0, remaining: 3, average: null, submittedAt: 10, updatedAt: 10 })
+    t.apply({ type: 'OrderAccepted', seq: 2, ts: 20, cause: 0, ...ref() })
+    t.apply(fill('T1', 100, 1, 2))
+    // (100 × 1 + 99 × 2) / 3 = 298 / 3
+    const view = t.apply(fill('T2', 99, 2, 0, 40))
+    expect(view).toMatchObject({ status: 'filled', filled: 3, remaining: 0, updatedAt: 40 })
+    expect(view!.average).toBeCloseTo(298 / 3, 12)
+    expect(t.getById('O1')).toBe(view)
+    expect(t.openOrders()).toEqual([])
+    expect([...t.all()]).toEqual([view])
+  })
+
+  it('applies a fill once per trade id', () => {
+    const t = new OrderTracker()
+    t.apply(submitted())
+    t.apply({ type: 'OrderAccepted', seq: 2, ts: 20, cause: 0, ...ref() })
+    const first = t.apply(fill('T1', 100, 1, 2))
+    expect(t.apply(fill('T1', 100, 1, 2))).toBeUndefined()
+    expect(t.get('c1')).toBe(first)
+    expect(t.get('c1')).toMatchObject({ filled: 1, remaining: 2, status: 'partially_filled' })
+  })
+
+  it('keeps trade ids per order: the same id on another order is another fill', () => {
+    const t = new OrderTracker()
+    t.apply(submitted('O1'))
+    t.apply(submitted('O2', request({ clientOrderId: 'c2', side: 'sell' })))
+    t.apply(fill('T9', 100, 1, 2, 30, 'O1', 'c1'))
+    t.apply(fill('T9', 100, 1, 2, 30, 'O2', 'c2'))
+    expect(t.get('c1')?.filled).toBe(1)
+    expect(t.get('c2')?.filled).toBe(1)
+  })
+
+  it('rejects transitions the table forbids and events for unknown orders', () => {
+    const t = new OrderTracker()
+    t.apply(submitted())
+    t.apply({ type: 'OrderCancelled', seq: 2, ts: 20, cause: 0, ...ref(), reason: 'x' })
+    expect(() => t.apply({ type: 'OrderAccepted', seq: 3, ts: 30, cause: 0, ...ref() })).toThrow(InvalidOrderTransition)
+    expect(() => t.apply({ type: 'OrderAccepted', seq: 4, ts: 30, cause: 0, ...ref('O9', 'c9') })).toThrow(OrderTrackerError)
+    expect(() => t.apply({ type: 'OrderAccepted', seq: 4, ts: 30, cause: 0, ...ref('O9', 'c9') })).toThrow(
+      'order tracker: OrderAccepted (seq 4) names order O9, which was never submitted'
+    )
+  })
+
+  it('ignores a repeated submission and events that are not about orders', () => {
+    const t = new OrderTracker()
+    t.apply(submitted())
+    expect(t.apply(submitted())).toBeUndefined()
+    expect(t.apply({ type: 'BalanceUpdated', seq: 2, ts: 1, cause: 0, currency: 'USDT', free: 1, used: 0, total: 1 })).toBeUndefined()
+    expect(t.apply({ type: 'CancelRejected', seq: 2, ts: 1, cause: 0, orderId: 'O1', reason: 'x' })).toBeUndefined()
+    expect(t.get('c1')?.status).toBe('submitted')
+  })
+
+  it('lets a venue skip the acknowledgement and fill a stop in the step it triggers', () => {
+    const t = new OrderTracker()
+    t.apply(submitted('O1', request({ type: 'stop-market', price: null, stopPrice: 105 })))
+    t.apply({ type: 'OrderTriggered', seq: 2, ts: 20, cause: 0, ...ref(), price: 105 })
+    expect(t.apply(fill('T1', 105, 3, 0))?.status).toBe('filled')
+  })
+
+  it('filters open orders by owner and symbol, in submission order', () => {
+    const t = new OrderTracker()
+    t.apply(submitted('O1', request({ clientOrderId: 'a', owner: 'x' })))
+    t.apply(submitted('O2', request({ clientOrderId: 'b', owner: 'y' })))
+    t.apply(submitted('O3', request({ clientOrderId: 'c', owner: 'x', symbol: 'ETH/USDT' })))
+    expect(t.openOrders().map((o) => o.id)).toEqual(['O1', 'O2', 'O3'])
+    expect(t.openOrders('x').map((o) => o.id)).toEqual(['O1', 'O3'])
+    expect(t.openOrders('x', 'BTC/USDT').map((o) => o.id)).toEqual(['O1'])
+    expect(t.openOrders(undefined, 'ETH/USDT').map((o) => o.id)).toEqual(['O3'])
+  })
+
+  it('reuses a client order id only once its order is final', () => {
+    const t = new OrderTracker()
+    t.apply(submitted('O1'))
+    t.apply(submitted('O2'))
+    expect(t.get('c1')?.id).toBe('O1') // O1 still open: the id keeps naming it
+    t.apply({ type: 'OrderRejected', seq: 3, ts: 20, cause: 0, ...ref('O2'), reason: 'duplicate' })
+    t.apply({ type: 'OrderCancelled', seq: 4, ts: 30, cause: 0, ...ref('O1'), reason: 'x' })
+    t.apply(submitted('O3'))
+    expect(t.get('c1')?.id).toBe('O3')
+    expect(t.getById('O2')?.status).toBe('rejected')
+  })
+
+  it('learns the base amount of an order sized by cost from its fills', () => {
+    const t = new OrderTracker()
+    t.apply(submitted('O1', request({ type: 'market', price: null, amount: 0, cost: 1000 })))
+    expect(t.get('c1')).toMatchObject({ amount: 0, remaining: 0 })
+    t.apply(fill('T1', 101, 4, 5.881))
+    expect(t.get('c1')).toMatchObject({ amount: 9.881, filled: 4, remaining: 5.881 })
+  })
+
+  it('returns frozen snapshots', () => {
+    const t = new OrderTracker()
+    const view = t.apply(submitted())!
+    expect(Object.isFrozen(view)).toBe(true)
+  })
+})
