@@ -176,6 +176,50 @@ describe('bar fills: stop orders', () => {
   })
 })
 
+describe('bar fills: sell-side stop-limits and stop remainders', () => {
+  it('stop-limit sell: intrabar trigger inside the limit fills at the stop; a gap below the limit rests', () => {
+    const h = afterBar0({ accountType: 'margin' })
+    // S 98 L 97.5: low 97 reaches 98 intrabar, 98 ≥ 97.5 → fill at 98
+    const inside = h.submit(order({ type: 'stop-limit', side: 'sell', stopPrice: 98, price: 97.5 }), T1)
+    h.market(bar(1, 99, 99.5, 97, 97.2))
+    expect(h.fills(inside)).toMatchObject([{ price: 98, liquidity: 'taker' }])
+    // S 97 L 96.8: bar 2 opens at 96 ≤ 97 → triggered at 96 < 96.8 → rests; bar 3 high 96.9 ≥ 96.8 → 96.8
+    const gapped = h.submit(order({ type: 'stop-limit', side: 'sell', stopPrice: 97, price: 96.8 }), 2 * MINUTE)
+    h.market(bar(2, 96, 97.5, 95, 96.5))
+    expect(h.of(gapped).map((e) => e.type)).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderTriggered'])
+    h.market(bar(3, 96.5, 96.9, 96, 96.6))
+    expect(h.fills(gapped)).toMatchObject([{ price: 96.8, liquidity: 'maker' }])
+  })
+
+  it('a triggered stop that fills partly continues as a market order at the next open', () => {
+    const h = afterBar0({ partialFills: { maxVolumeFraction: 0.5 } })
+    const id = h.submit(order({ type: 'stop-market', stopPrice: 102, amount: 1.5 }), T1)
+    // volume 2 × 0.5 = 1 per bar: 1 @ 102 (intrabar trigger), then 0.5 @ the next open 103
+    h.market(bar(1, 101, 102.5, 100.5, 102, 2), bar(2, 103, 104, 102, 103, 2))
+    expect(h.fills(id).map((f) => [f.price, f.amount])).toEqual([
+      [102, 1],
+      [103, 0.5]
+    ])
+  })
+
+  it('an IOC stop-limit that triggers outside its limit expires', () => {
+    const h = afterBar0()
+    const id = h.submit(order({ type: 'stop-limit', stopPrice: 102, price: 102.5, timeInForce: 'IOC' }), T1)
+    h.market(bar(1, 103, 104, 101, 103))
+    expect(h.types(id)).toEqual(['OrderSubmitted', 'OrderAccepted', 'OrderTriggered', 'OrderExpired'])
+  })
+
+  it('a config taker rate with no maker rate keeps the market maker rate', () => {
+    const h = new Harness({ markets: [{ ...harnessMarket(), maker: 0.0002, taker: 0.0009 }], fees: { taker: 0.001 } }).market(bar(0, 100, 101, 99, 100.5))
+    const taker = h.submit(order(), T1)
+    const maker = h.submit(order({ type: 'limit', price: 100 }), T1)
+    h.market(bar(1, 101, 102, 99, 100))
+    // 0.001 × 101 = 0.101; 0.0002 × 100 = 0.02
+    expect(h.fills(taker)[0]!.fee.cost).toBeCloseTo(0.101, 12)
+    expect(h.fills(maker)[0]!.fee.cost).toBeCloseTo(0.02, 12)
+  })
+})
+
 describe('bar fills: IOC, FOK and partial fills by volume', () => {
   it('partial fills: at most maxVolumeFraction of each bar volume; the rest keeps working', () => {
     const h = afterBar0({ partialFills: { maxVolumeFraction: 0.1 } })

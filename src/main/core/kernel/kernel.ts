@@ -52,6 +52,12 @@ export interface KernelOptions {
   hrtime?: () => number
 }
 
+/** An engine could not be created (bad parameters, an error in its `create`). */
+export class EngineSetupError extends Error {
+  readonly type = 'EngineError'
+  override readonly name = 'EngineSetupError'
+}
+
 export class InvalidOrder extends Error {
   readonly type = 'InvalidOrder'
   override readonly name = 'InvalidOrder'
@@ -163,7 +169,11 @@ export class Kernel {
       random: createRandom(this.opts.seed ^ hashString(id))
     }
     slot.ctx = this.createContext(slot)
-    slot.engine = definition.create(params)
+    try {
+      slot.engine = definition.create(params)
+    } catch (err) {
+      throw new EngineSetupError(`engine ${id} (${definition.name}) could not start: ${err instanceof Error ? err.message : String(err)}`)
+    }
     this.slots.push(slot)
     this.byId.set(id, slot)
     this.emitKernel({ type: 'EngineStateChanged', seq: 0, ts: this.now(), engineId: id, state: 'running', reason: 'added' })

@@ -71,6 +71,11 @@ export interface Toast {
   text: string
 }
 
+export const CENTER_TABS = ['chart', 'report', 'compare', 'sweep'] as const
+export type CenterTab = (typeof CENTER_TABS)[number]
+export const BOTTOM_TABS = ['orders', 'positions', 'fills', 'balances', 'log'] as const
+export type BottomTab = (typeof BOTTOM_TABS)[number]
+
 export interface AppState {
   connection: ConnectionState
   appVersion: string | null
@@ -92,6 +97,10 @@ export interface AppState {
   currentSweepId: string | null
   /** bumped when lines are appended to `logBuffer` */
   logVersion: number
+  /** which centre and bottom tabs are showing, and the run the Report tab shows */
+  centerTab: CenterTab
+  bottomTab: BottomTab
+  reportRunId: string | null
   killResult: { at: number; text: string; ok: boolean } | null
   toasts: Toast[]
 }
@@ -115,6 +124,9 @@ export function initialState(connection: ConnectionState): AppState {
     sweeps: new Map(),
     currentSweepId: null,
     logVersion: 0,
+    centerTab: 'chart',
+    bottomTab: 'orders',
+    reportRunId: null,
     killResult: null,
     toasts: []
   }

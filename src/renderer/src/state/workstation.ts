@@ -3,6 +3,7 @@ import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, RunS
 import { describeError, toCommandError } from '../api/errors'
 import type { AppClient } from '../api/types'
 import { emptySession, initialState, type AppState, type BarColumns, type SessionView, type SweepAxis } from './app-state'
+import { parseReport, type Report } from '../panels/backtest/report-schema'
 import { LogBuffer } from './log-buffer'
 import { Store } from './store'
 
@@ -16,6 +17,7 @@ export class Workstation {
   readonly store: Store<AppState>
   readonly logs = new LogBuffer()
   private toastId = 1
+  private readonly reports = new Map<string, Promise<Report>>()
   private readonly unsubscribers: (() => void)[] = []
 
   constructor(readonly client: AppClient) {
@@ -156,6 +158,17 @@ export class Workstation {
     }
   }
 
+  /** A run's report, fetched once and cached (reports of finished runs do not change). */
+  report(runId: string): Promise<Report> {
+    let p = this.reports.get(runId)
+    if (!p) {
+      p = this.client.call('backtest.report', { runId }).then((r) => parseReport(r.report))
+      p.catch(() => this.reports.delete(runId))
+      this.reports.set(runId, p)
+    }
+    return p
+  }
+
   setActiveSession(sessionId: string | null): void {
     this.store.set({ activeSessionId: sessionId })
   }
@@ -197,6 +210,7 @@ export class Workstation {
       return { backtests }
     })
     if (p.error && p.error !== 'cancelled') this.toast('error', `Backtest ${p.runId} failed: ${p.error}`)
+    if (!p.error && p.runId === this.store.get().currentRunId) this.store.set({ reportRunId: p.runId, centerTab: 'report' })
     void this.loadRuns()
   }
 

@@ -1,0 +1,244 @@
+import { app, BrowserWindow, dialog, globalShortcut, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { COMMANDS, type CommandHandlers, type CommandName, type Mode } from '../shared/api'
+import { dataFolder } from './host/data-folder'
+import { createWorkstation } from './host/workstation'
+import { defaultCaptureFiles } from './transport/app-paths'
+import { contentSecurityPolicy, SECURITY_HEADERS } from './transport/csp'
+import { attachIpc, type IpcTransport } from './transport/electron-ipc'
+import { resolveStaticFile } from './transport/static-files'
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, APP_START_URL, mainWindowOptions, modeFrameCss, windowTitle } from './window-options'
+
+/**
+ * The Electron shell, kept thin: the host runs in this process (its sessions run in worker
+ * threads), the renderer is the built page served from app://workstation, and everything the
+ * renderer does goes through the IPC transport. The shell adds windows, menus, the kill-switch
+ * shortcut and the mode shown in the title and frame.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url))
+const rendererDir = join(here, '..', 'renderer')
+// Sandboxed preloads cannot be ES modules: electron.vite.config.ts emits CommonJS.
+const preloadPath = join(here, '..', 'preload', 'index.cjs')
+const CSP = contentSecurityPolicy()
+const KILL_SWITCH = 'CommandOrControl+Shift+K'
+
+type Workstation = Awaited<ReturnType<typeof createWorkstation>>
+
+let workstation: Workstation | null = null
+let ipc: IpcTransport | null = null
+let mainWindow: BrowserWindow | null = null
+let mode: Mode = 'backtest'
+let frameCssKey: string | null = null
+let killSwitchIsGlobal = false
+let quitting = false
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }])
+app.enableSandbox()
+
+if (!app.requestSingleInstanceLock()) {
+  // A second instance would share the data folder and the journal with the first.
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore()
+    mainWindow?.focus()
+  })
+  start().catch((err: unknown) => {
+    dialog.showErrorBox('TheoryCraft Workstation could not start', err instanceof Error ? err.message : String(err))
+    app.exit(1)
+  })
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  // One page, no navigation, no popups, no webviews.
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-redirect', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+})
+
+app.on('window-all-closed', () => app.quit())
+
+app.on('before-quit', (event) => {
+  if (quitting || workstation === null) return
+  // Let the host flush its journals before the process goes.
+  event.preventDefault()
+  quitting = true
+  ipc?.detach()
+  void Promise.resolve(workstation.close())
+    .catch((err: unknown) => console.error('[workstation] close failed:', err))
+    .finally(() => app.quit())
+})
+
+app.on('will-quit', () => globalShortcut.unregisterAll())
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  hardenSession()
+  protocol.handle(APP_SCHEME, serveRenderer)
+
+  const root = app.getAppPath()
+  const ws = await createWorkstation({ dataFolder: dataFolder(), sampleDir: join(root, 'resources', 'sample'), captureFiles: defaultCaptureFiles(root) })
+  workstation = ws
+  mode = (await ws.handlers['app.info']({})).mode
+  ipc = attachIpc({
+    workstation: { handlers: observeModeChanges(ws.handlers), onPush: (listener) => ws.onPush(listener) },
+    origin: APP_ORIGIN,
+    windows: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow.webContents] : [])
+  })
+
+  killSwitchIsGlobal = globalShortcut.register(KILL_SWITCH, () => void pressKillSwitch(false))
+  if (!killSwitchIsGlobal) console.warn(`[workstation] ${KILL_SWITCH} is taken by another program; the kill switch works while the window has focus`)
+  Menu.setApplicationMenu(buildMenu())
+  createWindow()
+}
+
+function hardenSession(): void {
+  const ses = session.defaultSession
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  ses.setPermissionCheckHandler(() => false)
+  ses.setDevicePermissionHandler(() => false)
+  // The renderer talks to the host over IPC only: no network, no file:// reads.
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(app|data|blob|devtools):/.test(details.url) }))
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const headers: Record<string, string | string[]> = {}
+    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) if (name.toLowerCase() !== 'content-security-policy') headers[name] = value
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CSP] } })
+  })
+}
+
+async function serveRenderer(request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  const plain = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': CSP, ...SECURITY_HEADERS }
+  if (url.host !== APP_HOST || request.method !== 'GET') return new Response('not found', { status: 404, headers: plain })
+  const found = await resolveStaticFile(rendererDir, url.pathname)
+  if (!found.ok) return new Response(found.reason, { status: found.status, headers: plain })
+  const body = await readFile(found.file)
+  return new Response(new Uint8Array(body), { headers: { ...plain, 'Content-Type': found.contentType } })
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow(mainWindowOptions({ preload: preloadPath, mode, devTools: !app.isPackaged }))
+  mainWindow = win
+  // The title is the mode indicator; the page does not get to change it.
+  win.on('page-title-updated', (event) => event.preventDefault())
+  win.once('ready-to-show', () => win.show())
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null
+  })
+  win.webContents.on('did-finish-load', () => {
+    frameCssKey = null
+    void showMode(mode)
+  })
+  win.webContents.on('render-process-gone', (_event, details) => console.error(`[workstation] renderer gone: ${details.reason}`))
+  void win.loadURL(APP_START_URL)
+}
+
+/** Wraps `mode.set` so the shell learns of every change, whoever made it. */
+function observeModeChanges(handlers: CommandHandlers): CommandHandlers {
+  const wrapped = Object.fromEntries(
+    (Object.keys(COMMANDS) as CommandName[]).map((name) => [name, (params: never) => (handlers[name] as (p: never) => unknown)(params)])
+  ) as CommandHandlers
+  wrapped['mode.set'] = async (params) => {
+    const result = await handlers['mode.set'](params)
+    await showMode(result.mode)
+    return result
+  }
+  return wrapped
+}
+
+async function showMode(next: Mode): Promise<void> {
+  const changed = next !== mode
+  mode = next
+  if (changed) Menu.setApplicationMenu(buildMenu())
+  ipc?.push('mode.changed', { mode })
+  const win = mainWindow
+  if (!win || win.isDestroyed()) return
+  win.setTitle(windowTitle(mode))
+  const contents = win.webContents
+  if (frameCssKey !== null) await contents.removeInsertedCSS(frameCssKey)
+  frameCssKey = await contents.insertCSS(modeFrameCss(mode))
+}
+
+async function setMode(next: Exclude<Mode, 'live'>): Promise<void> {
+  if (!workstation) return
+  try {
+    const result = await workstation.handlers['mode.set']({ mode: next })
+    await showMode(result.mode)
+  } catch (err) {
+    dialog.showErrorBox('Mode not changed', err instanceof Error ? err.message : String(err))
+    Menu.setApplicationMenu(buildMenu())
+  }
+}
+
+async function pressKillSwitch(flatten: boolean): Promise<void> {
+  if (!workstation) return
+  try {
+    const result = await workstation.handlers['killSwitch.press']({ flatten, reason: flatten ? 'kill switch and flatten (menu)' : 'kill switch (menu or shortcut)' })
+    const detail = `${result.sessions} session(s) halted, ${result.cancelled} order(s) cancelled${flatten ? ', positions flattened' : ''}.`
+    if (mainWindow && !mainWindow.isDestroyed()) void dialog.showMessageBox(mainWindow, { type: 'warning', message: 'Kill switch pressed', detail })
+    else console.warn(`[workstation] kill switch: ${detail}`)
+  } catch (err) {
+    dialog.showErrorBox('Kill switch failed', err instanceof Error ? err.message : String(err))
+  }
+}
+
+function buildMenu(): Menu {
+  const modeItem = (value: Exclude<Mode, 'live'>, label: string): MenuItemConstructorOptions => ({
+    label,
+    type: 'radio',
+    checked: mode === value,
+    click: () => void setMode(value)
+  })
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
+    { label: 'File', submenu: [{ role: 'quit' }] },
+    { role: 'editMenu' },
+    {
+      // No reload: reloading would drop the panels' state while sessions keep running.
+      label: 'View',
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as MenuItemConstructorOptions])
+      ]
+    },
+    {
+      label: 'Trading',
+      submenu: [
+        {
+          label: 'Kill Switch (cancel all, halt)',
+          accelerator: KILL_SWITCH,
+          // When the shortcut is global, the menu only shows it; registering it twice would fire twice.
+          registerAccelerator: !killSwitchIsGlobal,
+          click: () => void pressKillSwitch(false)
+        },
+        { label: 'Kill Switch and Flatten Positions', click: () => void pressKillSwitch(true) },
+        { type: 'separator' },
+        { label: `Mode: ${mode.toUpperCase()}`, enabled: false },
+        modeItem('backtest', 'Backtest'),
+        modeItem('replay', 'Replay'),
+        modeItem('paper', 'Paper'),
+        {
+          label: 'Live…',
+          type: 'radio',
+          checked: mode === 'live',
+          click: () => {
+            // Going live needs "LIVE" typed in the window's mode switch; the menu does not bypass it.
+            Menu.setApplicationMenu(buildMenu())
+            void dialog.showMessageBox({ type: 'info', message: 'Switch to LIVE in the window', detail: 'Open the mode switch in the toolbar and type LIVE to confirm.' })
+          }
+        }
+      ]
+    },
+    { role: 'windowMenu' }
+  ]
+  return Menu.buildFromTemplate(template)
+}
