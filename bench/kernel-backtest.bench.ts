@@ -66,7 +66,7 @@ export function kernelBenchmark(count = 1_000_000): void {
     const rssBefore = process.memoryUsage().rss
     const journal = Journal.open(join(dir, 'journal.sqlite'))
     const sessionId = journal.createSession({ mode: 'backtest', config: {}, engines: [], appVersion: 'bench', dataFingerprint: 'synthetic', startedAt: 0 })
-    const appender = journal.appender(sessionId)
+    const appender = journal.appender(sessionId, { batchSize: 16_384 })
     const t0 = performance.now()
     const result = runBacktest({
       bars: [bars],

@@ -8,7 +8,8 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 await build({
   entryPoints: {
     theorycraft: 'src/main/cli/theorycraft.ts',
-    bench: 'bench/run-benchmarks.ts'
+    bench: 'bench/run-benchmarks.ts',
+    'session-worker': 'src/main/host/session-worker.ts'
   },
   outdir: 'out/node',
   bundle: true,

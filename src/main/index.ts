@@ -141,7 +141,7 @@ function createWindow(): void {
 /** Wraps `mode.set` so the shell learns of every change, whoever made it. */
 function observeModeChanges(handlers: CommandHandlers): CommandHandlers {
   const wrapped = Object.fromEntries(
-    (Object.keys(COMMANDS) as CommandName[]).map((name) => [name, (params: never) => (handlers[name] as (p: never) => unknown)(params)])
+    (Object.keys(COMMANDS) as CommandName[]).map((name) => [name, (params: unknown) => (handlers[name] as (p: unknown) => unknown).call(handlers, params)])
   ) as CommandHandlers
   wrapped['mode.set'] = async (params) => {
     const result = await handlers['mode.set'](params)

@@ -3,12 +3,8 @@ import type { ApiError, CommandName, CommandParams, CommandResult, WorkstationCl
 /** What the preload exposes: `call`, `subscribe`, and one function per command, named like the command. */
 export type WorkstationBridge = WorkstationClient & { readonly [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> }
 
-/** The rejection value of a failed bridge call (a plain object: contextBridge strips Error subclasses). */
-export interface WorkstationBridgeError {
-  name: 'WorkstationError'
-  type: ApiError['type']
-  message: string
-}
+/** A failed bridge call rejects with the plain envelope (contextBridge strips Error subclasses). */
+export type WorkstationBridgeError = ApiError
 
 declare global {
   interface Window {

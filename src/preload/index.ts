@@ -5,8 +5,8 @@ import { COMMANDS, IPC_CHANNELS, PUSHES, type ApiError } from '../shared/api'
  * Exposes the contract to the renderer as `window.workstation`: one function per command, plus
  * `call` and `subscribe`, nothing else (no ipcRenderer, no event objects, no Node). The main
  * process validates every message; this side only shapes calls and fans pushes out to listeners.
- * A failed call rejects with a plain `{ name: 'WorkstationError', type, message }` object,
- * because contextBridge drops the custom fields of Error instances.
+ * A failed call rejects with the plain error envelope `{ type, message }` (ApiError), because
+ * contextBridge drops the custom fields of Error instances.
  */
 
 let nextId = 0
@@ -19,7 +19,7 @@ async function call(command: unknown, params: unknown): Promise<unknown> {
     isObject(response) && response.kind === 'error' && isObject(response.error)
       ? { type: response.error.type as ApiError['type'], message: String(response.error.message) }
       : { type: 'InternalError', message: 'malformed response from the main process' }
-  throw { name: 'WorkstationError', type: error.type, message: error.message }
+  throw error
 }
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>()

@@ -174,7 +174,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
         startedAt
       })
     : null
-  const appender = journal && sessionId ? journal.appender(sessionId) : null
+  // A backtest is re-runnable, so it commits in large batches; paper and live flush every few ms.
+  const appender = journal && sessionId ? journal.appender(sessionId, { batchSize: 16_384 }) : null
   const runProgress = new ProgressLine('backtest', 'events')
   let result: BacktestResult
   try {

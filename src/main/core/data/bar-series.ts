@@ -54,25 +54,46 @@ function grow<T extends Float64Array | Int8Array | Uint8Array>(a: T, capacity: n
   return next
 }
 
-/** Growable builder for a BarSeries; `build()` returns right-sized copies. */
+/**
+ * Columns of exactly `n` values: the array itself when it is full (no copy: the builder only
+ * ever writes past `length`, and a full builder reallocates before its next push), else a copy.
+ */
+function fit<T extends Float64Array | Int8Array | Uint8Array>(a: T, n: number): T {
+  return (a.length === n ? a : a.slice(0, n)) as T
+}
+
+/** Growable builder for a BarSeries; `build()` returns right-sized columns. */
 export class BarSeriesBuilder {
   length = 0
-  private cap = INITIAL_CAPACITY
-  private ot = new Float64Array(INITIAL_CAPACITY)
-  private ct = new Float64Array(INITIAL_CAPACITY)
-  private o = new Float64Array(INITIAL_CAPACITY)
-  private h = new Float64Array(INITIAL_CAPACITY)
-  private l = new Float64Array(INITIAL_CAPACITY)
-  private c = new Float64Array(INITIAL_CAPACITY)
-  private v = new Float64Array(INITIAL_CAPACITY)
-  private syn = new Uint8Array(INITIAL_CAPACITY)
+  private cap: number
+  private ot: Float64Array
+  private ct: Float64Array
+  private o: Float64Array
+  private h: Float64Array
+  private l: Float64Array
+  private c: Float64Array
+  private v: Float64Array
+  private syn: Uint8Array
   private anySynthetic = false
 
+  /** `capacity`: expected number of bars (the builder still grows past it). */
   constructor(
     readonly symbol: string,
     readonly timeframe: string,
-    readonly timeframeMs: number
-  ) {}
+    readonly timeframeMs: number,
+    capacity = INITIAL_CAPACITY
+  ) {
+    const n = Math.max(1, capacity)
+    this.cap = n
+    this.ot = new Float64Array(n)
+    this.ct = new Float64Array(n)
+    this.o = new Float64Array(n)
+    this.h = new Float64Array(n)
+    this.l = new Float64Array(n)
+    this.c = new Float64Array(n)
+    this.v = new Float64Array(n)
+    this.syn = new Uint8Array(n)
+  }
 
   push(openTime: number, closeTime: number, o: number, h: number, l: number, c: number, v: number, synthetic = false): void {
     if (this.length === this.cap) this.resize(this.cap * 2)
@@ -102,15 +123,15 @@ export class BarSeriesBuilder {
       timeframe: this.timeframe,
       timeframeMs: this.timeframeMs,
       length: n,
-      openTime: this.ot.slice(0, n),
-      closeTime: this.ct.slice(0, n),
-      open: this.o.slice(0, n),
-      high: this.h.slice(0, n),
-      low: this.l.slice(0, n),
-      close: this.c.slice(0, n),
-      volume: this.v.slice(0, n)
+      openTime: fit(this.ot, n),
+      closeTime: fit(this.ct, n),
+      open: fit(this.o, n),
+      high: fit(this.h, n),
+      low: fit(this.l, n),
+      close: fit(this.c, n),
+      volume: fit(this.v, n)
     }
-    if (this.anySynthetic) series.synthetic = this.syn.slice(0, n)
+    if (this.anySynthetic) series.synthetic = fit(this.syn, n)
     return series
   }
 
@@ -130,13 +151,23 @@ export class BarSeriesBuilder {
 /** Growable builder for a TradeSeries. */
 export class TradeSeriesBuilder {
   length = 0
-  private cap = INITIAL_CAPACITY
-  private t = new Float64Array(INITIAL_CAPACITY)
-  private p = new Float64Array(INITIAL_CAPACITY)
-  private a = new Float64Array(INITIAL_CAPACITY)
-  private s = new Int8Array(INITIAL_CAPACITY)
+  private cap: number
+  private t: Float64Array
+  private p: Float64Array
+  private a: Float64Array
+  private s: Int8Array
 
-  constructor(readonly symbol: string) {}
+  constructor(
+    readonly symbol: string,
+    capacity = INITIAL_CAPACITY
+  ) {
+    const n = Math.max(1, capacity)
+    this.cap = n
+    this.t = new Float64Array(n)
+    this.p = new Float64Array(n)
+    this.a = new Float64Array(n)
+    this.s = new Int8Array(n)
+  }
 
   push(ts: number, price: number, amount: number, side: number): void {
     if (this.length === this.cap) {
@@ -158,10 +189,10 @@ export class TradeSeriesBuilder {
     return {
       symbol: this.symbol,
       length: n,
-      ts: this.t.slice(0, n),
-      price: this.p.slice(0, n),
-      amount: this.a.slice(0, n),
-      side: this.s.slice(0, n)
+      ts: fit(this.t, n),
+      price: fit(this.p, n),
+      amount: fit(this.a, n),
+      side: fit(this.s, n)
     }
   }
 }
@@ -169,14 +200,25 @@ export class TradeSeriesBuilder {
 /** Growable builder for a QuoteSeries. */
 export class QuoteSeriesBuilder {
   length = 0
-  private cap = INITIAL_CAPACITY
-  private t = new Float64Array(INITIAL_CAPACITY)
-  private b = new Float64Array(INITIAL_CAPACITY)
-  private a = new Float64Array(INITIAL_CAPACITY)
-  private bs = new Float64Array(INITIAL_CAPACITY)
-  private as = new Float64Array(INITIAL_CAPACITY)
+  private cap: number
+  private t: Float64Array
+  private b: Float64Array
+  private a: Float64Array
+  private bs: Float64Array
+  private as: Float64Array
 
-  constructor(readonly symbol: string) {}
+  constructor(
+    readonly symbol: string,
+    capacity = INITIAL_CAPACITY
+  ) {
+    const n = Math.max(1, capacity)
+    this.cap = n
+    this.t = new Float64Array(n)
+    this.b = new Float64Array(n)
+    this.a = new Float64Array(n)
+    this.bs = new Float64Array(n)
+    this.as = new Float64Array(n)
+  }
 
   push(ts: number, bid: number, ask: number, bidSize: number, askSize: number): void {
     if (this.length === this.cap) {
@@ -200,11 +242,11 @@ export class QuoteSeriesBuilder {
     return {
       symbol: this.symbol,
       length: n,
-      ts: this.t.slice(0, n),
-      bid: this.b.slice(0, n),
-      ask: this.a.slice(0, n),
-      bidSize: this.bs.slice(0, n),
-      askSize: this.as.slice(0, n)
+      ts: fit(this.t, n),
+      bid: fit(this.b, n),
+      ask: fit(this.a, n),
+      bidSize: fit(this.bs, n),
+      askSize: fit(this.as, n)
     }
   }
 }

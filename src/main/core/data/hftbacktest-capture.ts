@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import type { BookEvent, MarketEvent, QuoteEvent, TradeEvent } from '../../../shared/market-events'
+import type { BookEvent, QuoteEvent, TradeEvent } from '../../../shared/market-events'
 import { DataFormatError } from './errors'
 import { TextFile } from './text-file'
 

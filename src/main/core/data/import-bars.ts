@@ -80,8 +80,8 @@ export async function importBars(
     notes.push('rows were newest first: reversed')
   }
   const c = spec.columns
+  // Binance klines state both open and close time.
   const stamp = c.closeTime >= 0 ? 'open' : (options.stamp ?? 'open')
-  if (stamp !== 'open' && stamp !== 'close') throw new ImportOptionsError('stamp', `must be 'open' or 'close', got ${JSON.stringify(stamp)}`)
   let timeframe = options.timeframe
   let detected = false
   if (timeframe !== undefined) parseTimeframe(timeframe)

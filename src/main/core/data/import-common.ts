@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { isoText } from './calendar'
-import { readCsvRows, type RowSink } from './csv-reader'
+import { MAX_FIELDS, readCsvRows } from './csv-reader'
 import type { FormatSpec } from './detect-format'
 import { ImportOptionsError } from './errors'
 import type { ImportOptions, ImportProgress, ImportReport, ProgressCallback } from './import-report'
@@ -17,7 +17,7 @@ const PROGRESS_EVERY = 100_000
  * and the rule that a problem on a cut-off last row is reported as `truncated`.
  */
 export abstract class RowParser implements JsonRowSink {
-  readonly kinds = new Uint8Array(64)
+  readonly kinds = new Uint8Array(MAX_FIELDS)
   readonly log: IssueLog
   readonly parser: TimestampParser
   readonly zone: Zone
@@ -45,6 +45,10 @@ export abstract class RowParser implements JsonRowSink {
     const maxIssues = options.maxIssues ?? 1000
     if (!(Number.isInteger(maxIssues) && maxIssues >= 0)) throw new ImportOptionsError('maxIssues', `must be a whole number ≥ 0, got ${maxIssues}`)
     this.log = new IssueLog(maxIssues)
+    oneOf('timeUnit', options.timeUnit, ['s', 'ms', 'us', 'ns'])
+    oneOf('dateOrder', options.dateOrder, ['ymd', 'dmy', 'mdy'])
+    oneOf('sessions', options.sessions, ['auto', '24x7', 'weekdays'])
+    oneOf('stamp', options.stamp, ['open', 'close'])
     this.zone = resolveZone(options.timezone ?? spec.defaultTimezone)
     this.parser = new TimestampParser(this.zone, spec.dateOrder, options.timeUnit ?? spec.timeUnit)
   }
@@ -57,7 +61,7 @@ export abstract class RowParser implements JsonRowSink {
 
   /** Reads the whole file through this parser. Returns the number of lines (CSV) or records (JSON). */
   async run(): Promise<number> {
-    const lines = this.spec.container === 'json' ? await readJsonRows(this.file, this) : await readCsvRows(this.file, this.spec.layout, this as RowSink)
+    const lines = this.spec.container === 'json' ? await readJsonRows(this.file, this) : await readCsvRows(this.file, this.spec.layout, this)
     this.progress()
     return lines
   }
@@ -165,6 +169,12 @@ export abstract class RowParser implements JsonRowSink {
     }
     if (extra.first !== null && extra.last !== null) report.notes.push(`range ${isoText(extra.first)} .. ${isoText(extra.last)}`)
     return report
+  }
+}
+
+function oneOf(option: string, value: unknown, allowed: string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new ImportOptionsError(option, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`)
   }
 }
 

@@ -226,7 +226,7 @@ export function gateBars(input: BarGateInput): GateResult<BarSeries> {
   const weekdaysOnly = sessions === 'weekdays' && tf.ms !== 0 && tf.unit !== 'w'
 
   // Gaps, forward fill, output.
-  const out = new BarSeriesBuilder(input.symbol, tf.text, tf.ms)
+  const out = new BarSeriesBuilder(input.symbol, tf.text, tf.ms, countKept(keep))
   const fill = policy === 'forward-fill'
   let missingBars = 0
   let synthetic = 0
@@ -287,7 +287,7 @@ export function gateTrades(input: TickGateInput): GateResult<TradeSeries> {
   log.beginPhase()
   const keep = orderPass(n, c[TRADE.T], c[TRADE.LINE], log, undefined)
   flagOutliers(n, keep, c[TRADE.PRICE], c[TRADE.LINE], input.outlierSigma, log, input.policy === 'drop', 'price')
-  const out = new TradeSeriesBuilder(input.symbol)
+  const out = new TradeSeriesBuilder(input.symbol, countKept(keep))
   for (let i = 0; i < n; i++) {
     if (keep[i]) out.push(c[TRADE.T][i], c[TRADE.PRICE][i], c[TRADE.AMOUNT][i], c[TRADE.SIDE][i])
   }
@@ -304,7 +304,7 @@ export function gateQuotes(input: TickGateInput): GateResult<QuoteSeries> {
   const mid = new Float64Array(n)
   for (let i = 0; i < n; i++) mid[i] = (c[QUOTE.BID][i] + c[QUOTE.ASK][i]) / 2
   flagOutliers(n, keep, mid, c[QUOTE.LINE], input.outlierSigma, log, input.policy === 'drop', 'mid price')
-  const out = new QuoteSeriesBuilder(input.symbol)
+  const out = new QuoteSeriesBuilder(input.symbol, countKept(keep))
   for (let i = 0; i < n; i++) {
     if (keep[i]) out.push(c[QUOTE.T][i], c[QUOTE.BID][i], c[QUOTE.ASK][i], c[QUOTE.BID_SIZE][i], c[QUOTE.ASK_SIZE][i])
   }
@@ -379,10 +379,33 @@ function flagOutliers(
     sum += r[k]
   }
   const m = idx.length - 1
-  const mean = sum / m
+  let mean = sum / m
   let ss = 0
   for (let k = 1; k < idx.length; k++) ss += (r[k] - mean) * (r[k] - mean)
-  const sd = Math.sqrt(ss / m)
+  let sd = Math.sqrt(ss / m)
+  // A big outlier inflates the plain standard deviation enough to hide itself (in 200 returns a
+  // single jump can never exceed ~14σ). Sigma-clip at 4σ to estimate σ from the bulk, as long
+  // as clipping removes at most 1% of the returns, or 4 of them (a spike and its return count
+  // twice); beyond that the tails are the data, not errors.
+  for (let iter = 0; iter < 10 && sd > 0; iter++) {
+    const clip = 4 * sd
+    let n = 0
+    let s = 0
+    for (let k = 1; k < idx.length; k++) {
+      if (Math.abs(r[k] - mean) <= clip) {
+        n++
+        s += r[k]
+      }
+    }
+    if (n === m || m - n > Math.max(m * 0.01, 4) || n < 2) break
+    const mean2 = s / n
+    let ss2 = 0
+    for (let k = 1; k < idx.length; k++) if (Math.abs(r[k] - mean) <= clip) ss2 += (r[k] - mean2) * (r[k] - mean2)
+    const sd2 = Math.sqrt(ss2 / n)
+    if (!(sd2 > 0) || sd2 === sd) break
+    mean = mean2
+    sd = sd2
+  }
   if (!(sd > 0)) return
   const limit = sigma * sd
   for (let k = 1; k < idx.length; k++) {
@@ -398,6 +421,12 @@ function flagOutliers(
     // The return back from a spike is not a second outlier.
     if (k + 1 < idx.length && Math.abs(r[k + 1] - mean) > limit && Math.sign(r[k + 1]) !== Math.sign(r[k])) k++
   }
+}
+
+function countKept(keep: Uint8Array): number {
+  let n = 0
+  for (let i = 0; i < keep.length; i++) n += keep[i]
+  return n
 }
 
 function sameBar(c: Float64Array[], i: number, j: number): boolean {

@@ -16,9 +16,9 @@ export type DiffOutcome = 'applied' | 'stale' | 'gap' | 'buffered'
 /**
  * How diffs chain. `spot`: the first kept diff has U ≤ lastUpdateId+1 ≤ u, later ones U = previous
  * u + 1. `futures` (USDⓈ-M): the first kept diff has U ≤ lastUpdateId ≤ u, later ones pu =
- * previous u.
+ * previous u. `auto`: futures rules for diffs that carry a pu, spot rules for the others.
  */
-export type Sequencing = 'spot' | 'futures'
+export type Sequencing = 'spot' | 'futures' | 'auto'
 
 /** One diff's update ids: U (first), u (final) and, on futures, pu (the previous diff's u). */
 export interface DiffIds {
@@ -282,18 +282,19 @@ export class OrderBook {
       return 'buffered'
     }
     const { first, final } = ids
+    const futures = this.sequencing === 'futures' || (this.sequencing === 'auto' && ids.previousFinal !== undefined && !Number.isNaN(ids.previousFinal))
     if (Number.isNaN(this.lastFinal)) {
-      const target = this.sequencing === 'spot' ? this.snapshotId + 1 : this.snapshotId
+      const target = futures ? this.snapshotId : this.snapshotId + 1
       if (final < target) {
         this.counters.stale++
         return 'stale'
       }
       if (first > target) return this.gap({ ids, bids, asks, ts }, `first diff U=${first} u=${final} does not straddle the snapshot's lastUpdateId ${this.snapshotId}`)
-    } else if (this.sequencing === 'spot') {
-      if (final <= this.lastFinal) {
-        this.counters.stale++
-        return 'stale'
-      }
+    } else if (final <= this.lastFinal) {
+      // a repeat of what the book already has
+      this.counters.stale++
+      return 'stale'
+    } else if (!futures) {
       if (first !== this.lastFinal + 1) return this.gap({ ids, bids, asks, ts }, `diff U=${first} does not follow the previous u=${this.lastFinal}`)
     } else if (ids.previousFinal !== this.lastFinal) {
       return this.gap({ ids, bids, asks, ts }, `diff pu=${String(ids.previousFinal)} is not the previous u=${this.lastFinal}`)

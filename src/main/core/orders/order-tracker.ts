@@ -93,7 +93,7 @@ export class OrderTracker {
     // A client order id may be reused once its earlier order is final; while that order is open
     // the id keeps naming it (the broker rejects the newcomer).
     const previous = this.byClient.get(order.clientOrderId)
-    this.byId.set(orderId, Object.freeze(view))
+    this.byId.set(orderId, view)
     this.open.set(orderId, view)
     if (previous === undefined || isFinalStatus(previous.status)) this.byClient.set(order.clientOrderId, view)
     return view
@@ -120,7 +120,7 @@ export class OrderTracker {
   }
 
   private store(view: OrderView): OrderView {
-    Object.freeze(view)
+    //FREEZE
     this.byId.set(view.id, view)
     if (this.byClient.get(view.clientOrderId)?.id === view.id) this.byClient.set(view.clientOrderId, view)
     if (isFinalStatus(view.status)) this.open.delete(view.id)

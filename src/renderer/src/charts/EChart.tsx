@@ -7,13 +7,15 @@ interface Props {
   option: Option
   /** replace the whole option (default) or merge into the previous one */
   notMerge?: boolean
+  /** with notMerge=false: components replaced rather than merged (e.g. ['series']), so zoom survives updates */
+  replaceMerge?: string[]
   className?: string
   testId?: string
   onReady?: (chart: echarts.ECharts) => void
 }
 
 /** One ECharts instance bound to a div: created on mount, resized with its box, disposed on unmount. */
-export function EChart({ option, notMerge = true, className, testId, onReady }: Props) {
+export function EChart({ option, notMerge = true, replaceMerge, className, testId, onReady }: Props) {
   const ref = useRef<HTMLDivElement>(null)
   const chartRef = useRef<echarts.ECharts | null>(null)
 
@@ -33,7 +35,8 @@ export function EChart({ option, notMerge = true, className, testId, onReady }: 
   }, [])
 
   useEffect(() => {
-    chartRef.current?.setOption(option, { notMerge, lazyUpdate: true })
+    chartRef.current?.setOption(option, notMerge ? { notMerge: true, lazyUpdate: true } : { replaceMerge, lazyUpdate: true })
+    // replaceMerge is a constant per chart
   }, [option, notMerge])
 
   return <div ref={ref} className={className ?? 'chart'} data-testid={testId} />

@@ -33,6 +33,8 @@ export interface SessionView {
   /** when the last book push arrived (page clock), to mark a silent book as stale */
   bookReceivedAt: number
   bars: BarColumns | null
+  /** 1-second candles of the book's mid price, for sessions that push books but no bars */
+  midBars: BarColumns | null
   orders: OrderView[]
   fills: FillView[]
   account: AccountPush | null
@@ -135,5 +137,5 @@ export function initialState(connection: ConnectionState): AppState {
 export type AppStore = Store<AppState>
 
 export function emptySession(sessionId: string, datasetId: string | null = null): SessionView {
-  return { sessionId, datasetId, state: null, book: null, bookReceivedAt: 0, bars: null, orders: [], fills: [], account: null, engines: [] }
+  return { sessionId, datasetId, state: null, book: null, bookReceivedAt: 0, bars: null, midBars: null, orders: [], fills: [], account: null, engines: [] }
 }

@@ -34,7 +34,7 @@ export class Workstation {
       }),
       c.onInvalidPush((message) => this.toastOnce('error', `Ignored a malformed update from the host — ${message}`)),
       c.subscribe('session.state', (p) => this.patchSession(p.sessionId, () => ({ state: p }))),
-      c.subscribe('book', (p) => this.patchSession(p.sessionId, () => ({ book: p, bookReceivedAt: performance.now() }))),
+      c.subscribe('book', (p) => this.patchSession(p.sessionId, (s) => ({ book: p, bookReceivedAt: performance.now(), midBars: appendMid(s.midBars, p) }))),
       c.subscribe('bars', (p) => this.patchSession(p.sessionId, (s) => ({ bars: appendBars(s.bars, p) }))),
       c.subscribe('orders', (p) => this.patchSession(p.sessionId, () => ({ orders: p.orders }))),
       c.subscribe('fills', (p) => this.patchSession(p.sessionId, (s) => ({ fills: s.fills.concat(p.fills) }))),
@@ -236,7 +236,8 @@ export class Workstation {
   }
 }
 
-function appendBars(current: BarColumns | null, p: PushPayload<'bars'>): BarColumns {
+/** Appends pushed bars; with `merge`, a bar for the last bar's time widens it instead of replacing it. */
+function appendBars(current: BarColumns | null, p: PushPayload<'bars'>, merge = false): BarColumns {
   const b =
     current && current.symbol === p.symbol && current.timeframe === p.timeframe
       ? current
@@ -244,6 +245,13 @@ function appendBars(current: BarColumns | null, p: PushPayload<'bars'>): BarColu
   for (const [t, o, h, l, c, v] of p.bars) {
     const last = b.ts.length - 1
     if (last >= 0 && t < b.ts[last]) continue
+    if (last >= 0 && t === b.ts[last] && merge) {
+      b.high[last] = Math.max(b.high[last], h)
+      b.low[last] = Math.min(b.low[last], l)
+      b.close[last] = c
+      b.volume[last] += v
+      continue
+    }
     if (last >= 0 && t === b.ts[last]) {
       b.open[last] = o
       b.high[last] = h
@@ -260,6 +268,13 @@ function appendBars(current: BarColumns | null, p: PushPayload<'bars'>): BarColu
     b.volume.push(v)
   }
   return { ...b, version: b.version + 1 }
+}
+
+function appendMid(current: BarColumns | null, p: PushPayload<'book'>): BarColumns | null {
+  if (p.stale || !p.bids.length || !p.asks.length) return current
+  const mid = (p.bids[0][0] + p.asks[0][0]) / 2
+  const t = Math.floor(p.ts / 1000) * 1000
+  return appendBars(current && current.symbol === p.symbol ? current : null, { sessionId: p.sessionId, symbol: p.symbol, timeframe: '1s', bars: [[t, mid, mid, mid, mid, 0]] }, true)
 }
 
 export const WorkstationContext = createContext<Workstation | null>(null)

@@ -1,4 +1,6 @@
-import { defineEngine } from '../../engine/engine'
+import type { ParamValues } from '../../../../shared/engine-params'
+import type { OrderView, Side } from '../../../../shared/events'
+import { defineEngine, type EngineContext } from '../../engine/engine'
 import { Highest, Lowest } from '../../indicators/highest-lowest'
 import { BarFilter, SIZING_PARAMS, STREAM_PARAMS, type SizingParams } from '../common/target-position'
 
@@ -11,11 +13,42 @@ interface Params extends SizingParams {
   timeframe: string
 }
 
+/** One resting stop per purpose, moved only when its level changes. */
+class RestingStop {
+  private clientOrderId = ''
+
+  constructor(
+    private readonly side: Side,
+    private readonly reduceOnly: boolean
+  ) {}
+
+  place(ctx: EngineContext<ParamValues>, symbol: string, amount: number, level: number): void {
+    const open = this.open(ctx)
+    // The level decides; an equity-sized amount drifting with the price alone does not move the stop.
+    if (open && open.stopPrice === level) return
+    if (open) ctx.cancelOrder(open.clientOrderId)
+    this.clientOrderId = amount > 0 ? ctx.createOrder(symbol, 'stop-market', this.side, amount, level, { reduceOnly: this.reduceOnly }) : ''
+  }
+
+  withdraw(ctx: EngineContext<ParamValues>): void {
+    const open = this.open(ctx)
+    if (open) ctx.cancelOrder(open.clientOrderId)
+    this.clientOrderId = ''
+  }
+
+  private open(ctx: EngineContext<ParamValues>): OrderView | undefined {
+    if (this.clientOrderId === '') return undefined
+    const order = ctx.order(this.clientOrderId)
+    return order && (order.status === 'submitted' || order.status === 'accepted') ? order : undefined
+  }
+}
+
 /**
- * Channel breakout with resting stop orders. After each closed bar it re-places a buy stop at
- * the highest high of the last `entry` bars (and, long-short, a sell stop at the lowest low);
- * an open long is protected by a sell stop at the lowest low of the last `exit` bars.
- * Stops that the market gaps through fill at the open, not at the stop price.
+ * Channel breakout with resting stop orders. After each closed bar it keeps a buy stop at the
+ * highest high of the last `entry` bars (and, long-short, a sell stop at the lowest low); an
+ * open long is protected by a sell stop at the lowest low of the last `exit` bars (a short by a
+ * buy stop at the highest high). A stop is only moved when its level changes. Stops that the
+ * market gaps through fill at the open, not at the stop price.
  */
 export default defineEngine<Params>({
   name: 'breakout',
@@ -34,6 +67,10 @@ export default defineEngine<Params>({
     const exitHigh = new Highest(params.exit)
     const exitLow = new Lowest(params.exit)
     const stream = new BarFilter(params.symbol, params.timeframe)
+    const longEntry = new RestingStop('buy', false)
+    const shortEntry = new RestingStop('sell', false)
+    const longExit = new RestingStop('sell', true)
+    const shortExit = new RestingStop('buy', true)
     return {
       onMarket(event, ctx) {
         if (event.type !== 'bar' || !stream.accepts(event)) return
@@ -43,17 +80,19 @@ export default defineEngine<Params>({
         const exitLo = exitLow.update(event.low)
         if (Number.isNaN(hi) || Number.isNaN(exitLo)) return
         const symbol = event.symbol
-        ctx.cancelAllOrders(symbol)
         const held = ctx.position(symbol).amount
-        const amount = params.sizing === 'fixed' ? params.size : (ctx.equity() * params.size) / event.close
-        if (held > 0) {
-          ctx.createOrder(symbol, 'stop-market', 'sell', held, exitLo, { reduceOnly: true })
-        } else if (held < 0) {
-          ctx.createOrder(symbol, 'stop-market', 'buy', -held, exitHi, { reduceOnly: true })
-        } else if (amount > 0) {
-          ctx.createOrder(symbol, 'stop-market', 'buy', amount, hi)
-          if (params.mode === 'long-short') ctx.createOrder(symbol, 'stop-market', 'sell', amount, lo)
+        if (held !== 0) {
+          longEntry.withdraw(ctx)
+          shortEntry.withdraw(ctx)
+          if (held > 0) longExit.place(ctx, symbol, held, exitLo)
+          else shortExit.place(ctx, symbol, -held, exitHi)
+          return
         }
+        longExit.withdraw(ctx)
+        shortExit.withdraw(ctx)
+        const amount = params.sizing === 'fixed' ? params.size : (ctx.equity() * params.size) / event.close
+        longEntry.place(ctx, symbol, amount, hi)
+        if (params.mode === 'long-short') shortEntry.place(ctx, symbol, amount, lo)
       }
     }
   }

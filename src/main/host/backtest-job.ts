@@ -1,0 +1,72 @@
+import { WorkstationError } from '../../shared/api'
+import { defaultMarket } from '../../shared/market'
+import { runBacktest } from '../core/backtest/run-backtest'
+import { Journal } from '../core/journal/journal'
+import { APP_VERSION } from './app-version'
+import { brokerConfig } from './broker-settings'
+import { loadEngine } from './engine-loader'
+import { loadMarketData, type LoadedMarketData } from './load-market-data'
+import { runSummary } from './run-summary'
+import type { BacktestJob, BacktestOutcome } from './worker-protocol'
+
+/**
+ * Loaded data kept for the next job of the same worker (a sweep runs many jobs on one file).
+ * Data with source stages is not kept: stages hold state from the run that used them.
+ */
+const cache = new Map<string, LoadedMarketData>()
+
+/** Runs one backtest in this worker; `onProgress` gets source events done and in total. */
+export async function runBacktestJob(job: BacktestJob, onProgress: (done: number, total: number) => void): Promise<BacktestOutcome> {
+  const { dataset } = job
+  if (dataset.reader !== 'market-data') {
+    throw new WorkstationError('ValidationError', `dataset ${dataset.id} is an L2 book capture; backtests run on bars, trades or quotes (replay the capture instead)`)
+  }
+  const data = cache.get(dataset.path) ?? (await loadMarketData(dataset.path, { symbol: dataset.symbol }))
+  if (data.stages.length === 0) cache.set(dataset.path, data)
+  const definition = await loadEngine(job.engine)
+  const market = defaultMarket(dataset.symbol)
+  const broker = brokerConfig(job.broker, market)
+  const journal = job.journalPath === null ? null : Journal.open(job.journalPath)
+  try {
+    const sessionId = journal?.createSession({
+      id: job.runId,
+      mode: 'backtest',
+      config: { dataset: dataset.id, engine: job.engine, params: job.params, broker: job.broker, risk: job.risk ?? {} },
+      engines: [{ name: definition.name, version: APP_VERSION }],
+      appVersion: APP_VERSION,
+      dataFingerprint: data.fingerprint,
+      startedAt: Date.now()
+    })
+    const appender = journal && sessionId ? journal.appender(sessionId) : null
+    try {
+      const result = runBacktest({
+        ...data.series,
+        stages: data.stages,
+        sampleBars: data.sampleBars,
+        markets: [market],
+        engines: [{ id: definition.name, definition, params: job.params }],
+        broker,
+        risk: job.risk,
+        journal: appender,
+        manifest: {
+          engine: definition.name,
+          data: dataset.path,
+          datasetId: dataset.id,
+          dataFingerprint: data.fingerprint,
+          dataQuality: data.quality,
+          appVersion: APP_VERSION,
+          sessionId: sessionId ?? null
+        },
+        warnings: data.warnings,
+        onProgress
+      })
+      appender?.close('completed', Date.now())
+      return { summary: runSummary(job.runId, definition.name, job.params, result.report), report: result.report, events: result.events }
+    } catch (err) {
+      appender?.close('failed', Date.now())
+      throw err
+    }
+  } finally {
+    journal?.close()
+  }
+}

@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs'
+import type { CommandResult } from '../../shared/api'
+import { Journal } from '../core/journal/journal'
+
+/** The sessions recorded in the data folder's journal, newest first. */
+export function journalSessions(path: string): CommandResult<'journal.sessions'> {
+  if (!existsSync(path)) return { sessions: [] }
+  const journal = Journal.open(path, { readonly: true })
+  try {
+    const sessions = journal
+      .listSessions()
+      .map((s) => ({ id: s.id, mode: s.mode, status: s.status, events: s.lastSeq, startedAt: s.startedAt }))
+      .sort((a, b) => b.startedAt - a.startedAt)
+    return { sessions }
+  } finally {
+    journal.close()
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+export const CHROMIUM = process.env.THEORYCRAFT_CHROMIUM ?? '/usr/bin/chromium'
+export const SCREENSHOT_DIR = resolve(__dirname, '../../../artifacts/screenshots')
+
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+
+export interface TestBrowser {
+  context: BrowserContext
+  page: Page
+  /** console errors and uncaught page errors seen so far */
+  errors: string[]
+  screenshot(name: string): Promise<string>
+  close(): Promise<void>
+}
+
+/** Debian's Chromium, headless, with a fresh profile (so no localStorage carries over between files). */
+export async function launchBrowser(viewport = { width: 1600, height: 940 }): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'theorycraft-e2e-'))
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport })
+  const page = context.pages()[0] ?? (await context.newPage())
+  const errors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  return {
+    context,
+    page,
+    errors,
+    async screenshot(name) {
+      const file = join(SCREENSHOT_DIR, `${name}.png`)
+      await page.screenshot({ path: file })
+      return file
+    },
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    }
+  }
+}
