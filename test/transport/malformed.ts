@@ -83,18 +83,21 @@ interface Node {
   key: string | number | null
   value: unknown
   schema: Schema | undefined
+  /** whether the node is a property of an object schema (not a record value or an array item) */
+  inShape: boolean
 }
 
 function nodes(root: { value: unknown }, schema: Schema): Node[] {
   const out: Node[] = []
-  const visit = (parent: Node['parent'], key: Node['key'], value: unknown, s: Schema | undefined, depth: number) => {
-    out.push({ parent, key, value, schema: s })
+  const visit = (parent: Node['parent'], key: Node['key'], value: unknown, s: Schema | undefined, inShape: boolean, depth: number) => {
+    out.push({ parent, key, value, schema: s, inShape })
     if (depth > 6 || typeof value !== 'object' || value === null) return
     const container = value as Record<string | number, unknown>
-    if (Array.isArray(value)) value.forEach((v, i) => visit(container, i, v, s && childSchema(s, i), depth + 1))
-    else for (const k of Object.keys(value)) visit(container, k, container[k], s && childSchema(s, k), depth + 1)
+    const isShape = s !== undefined && def(unwrap(s)).type === 'object'
+    if (Array.isArray(value)) value.forEach((v, i) => visit(container, i, v, s && childSchema(s, i), false, depth + 1))
+    else for (const k of Object.keys(value)) visit(container, k, container[k], s && childSchema(s, k), isShape, depth + 1)
   }
-  visit(root as unknown as Record<string, unknown>, 'value', root.value, schema, 0)
+  visit(root as unknown as Record<string, unknown>, 'value', root.value, schema, false, 0)
   return out
 }
 
@@ -191,7 +194,9 @@ export function createGenerator(seed: number): Generator {
     switch (name) {
       case 'wrong-type': {
         const candidates = typed.flatMap((n) => {
-          const wrong = ALL_KINDS.filter((k) => !acceptedKinds(n.schema as Schema).has(k))
+          // undefined only where it means "required key missing": in a record or an array it
+          // would vanish from JSON text or turn into null.
+          const wrong = ALL_KINDS.filter((k) => !acceptedKinds(n.schema as Schema).has(k) && (k !== 'undefined' || n.inShape))
           return wrong.length ? [{ n, wrong }] : []
         })
         if (!candidates.length) return false
@@ -203,7 +208,8 @@ export function createGenerator(seed: number): Generator {
         const candidates = typed.filter((n) => !acceptedKinds(n.schema as Schema).has('array') && acceptedKinds(n.schema as Schema).has('object'))
         if (!candidates.length) return false
         const n = pick(candidates)
-        set(n, Array.isArray(n.value) ? n.value : Object.values((n.value as object) ?? {}))
+        const v = n.value
+        set(n, typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.values(v) : [randomJson(1)])
         return true
       }
       case 'missing-required': {
@@ -253,7 +259,7 @@ export function createGenerator(seed: number): Generator {
       case 'deep-nesting': {
         const n = pick(all)
         if (!n.parent) return false
-        set(n, deep(40 + int(3000)))
+        set(n, deep(40 + int(500)))
         return true
       }
       case 'bad-enum': {

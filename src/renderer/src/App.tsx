@@ -101,7 +101,7 @@ export function App() {
       <ConnectionBanner />
       <main className="workspace">
         <SplitPane id="main" direction="row" initial={0.21} minPx={240}>
-          <SplitPane id="left" direction="column" initial={0.62} minPx={140}>
+          <SplitPane id="left" direction="column" initial={0.7} minPx={140}>
             <ModeControls />
             <Panel title="Engines">
               <EnginesPanel />

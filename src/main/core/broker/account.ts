@@ -238,15 +238,10 @@ export class Account implements AccountView {
     return this.marks.get(o.symbol) ?? 0
   }
 
-  /** Orders the venue holds: open and past acknowledgement (an order in flight reserves nothing). */
-  private *resting(exclude?: string): Iterable<OrderView> {
-    for (const o of this.orders.openOrders()) if (o.status !== 'submitted' && o.id !== exclude) yield o
-  }
-
   private reservedQuote(exclude?: string): number {
     let used = 0
-    for (const o of this.resting(exclude)) {
-      if (o.side !== 'buy') continue
+    for (const o of this.orders.openViews()) {
+      if (o.side !== 'buy' || !holds(o, exclude)) continue
       used +=
         o.cost !== null && o.filled === 0
           ? o.cost + this.fees.fixed
@@ -257,8 +252,8 @@ export class Account implements AccountView {
 
   private reservedBase(symbol: string, exclude?: string): number {
     let used = 0
-    for (const o of this.resting(exclude)) {
-      if (o.side !== 'sell' || o.symbol !== symbol) continue
+    for (const o of this.orders.openViews()) {
+      if (o.side !== 'sell' || o.symbol !== symbol || !holds(o, exclude)) continue
       const ref = this.refPrice(o)
       used +=
         o.cost !== null && o.filled === 0
@@ -278,9 +273,16 @@ export class Account implements AccountView {
 
   private openOrderExposure(): number {
     let total = 0
-    for (const o of this.resting()) total += o.cost !== null && o.filled === 0 ? o.cost : o.remaining * this.refPrice(o)
+    for (const o of this.orders.openViews()) {
+      if (holds(o)) total += o.cost !== null && o.filled === 0 ? o.cost : o.remaining * this.refPrice(o)
+    }
     return total
   }
+}
+
+/** Does the venue hold this open order's funds? Not while it is in flight (`submitted`), nor when excluded. */
+function holds(o: OrderView, exclude?: string): boolean {
+  return o.status !== 'submitted' && o.id !== exclude
 }
 
 /** Numbers in reasons: enough digits to check by hand, no float noise. */

@@ -2,6 +2,7 @@ import type { BrokerEvent } from '../../../shared/broker-events'
 import type { Market, Side } from '../../../shared/market'
 import type { BarEvent, BookEvent, MarketEvent, QuoteEvent, TradeEvent } from '../../../shared/market-events'
 import { OrderRequestSchema, type OrderRequest } from '../../../shared/orders'
+import { isFinalStatus } from '../orders/order-state-machine'
 import { OrderTracker } from '../orders/order-tracker'
 import { Account } from './account'
 import { LocalBook, type BookSide } from './book'
@@ -255,10 +256,10 @@ export class SimulatedBroker implements Broker {
     const r = o.request
     const m = o.market
     if (m === undefined) return `unknown symbol: ${r.symbol} is not a configured market`
-    for (const other of this.tracker.openOrders(undefined, r.symbol)) {
-      if (other.clientOrderId === r.clientOrderId && other.id !== o.id && other.status !== 'submitted') {
-        return `duplicate clientOrderId: ${r.clientOrderId} is open as ${other.id}`
-      }
+    // the tracker keeps a client id on its earlier order while that order is open
+    const other = this.tracker.get(r.clientOrderId)
+    if (other !== undefined && other.id !== o.id && other.status !== 'submitted' && !isFinalStatus(other.status)) {
+      return `duplicate clientOrderId: ${r.clientOrderId} is open as ${other.id}`
     }
     const needsLimit = r.type === 'limit' || r.type === 'stop-limit'
     if (needsLimit && r.price === null) return `bad order: a ${r.type} order needs a price`

@@ -1,5 +1,5 @@
 import type { BrokerEvent, FillEvent } from '../../../shared/broker-events'
-import type { OrderRequest, OrderView } from '../../../shared/orders'
+import type { OrderRequest, OrderStatus, OrderView } from '../../../shared/orders'
 import { isFinalStatus, nextOrderStatus, type OrderAction } from './order-state-machine'
 
 /** A broker event that names an order this tracker never saw submitted. */
@@ -25,6 +25,43 @@ const ACTIONS: Partial<Record<BrokerEvent['type'], OrderAction>> = {
   OrderExpired: 'expire'
 }
 
+/**
+ * A view with every field written out: V8 builds `{ ...view, status }` of a 19-field object
+ * very slowly, and the tracker makes one per order event.
+ */
+function makeView(
+  o: OrderRequest,
+  id: string,
+  status: OrderStatus,
+  filled: number,
+  remaining: number,
+  average: number | null,
+  submittedAt: number,
+  updatedAt: number
+): OrderView {
+  return Object.freeze({
+    clientOrderId: o.clientOrderId,
+    owner: o.owner,
+    symbol: o.symbol,
+    type: o.type,
+    side: o.side,
+    amount: o.amount,
+    price: o.price,
+    stopPrice: o.stopPrice,
+    timeInForce: o.timeInForce,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
+    cost: o.cost,
+    id,
+    status,
+    filled,
+    remaining,
+    average,
+    submittedAt,
+    updatedAt
+  })
+}
+
 /** Sums of fill amounts without the binary noise of repeated float addition. */
 function addAmounts(a: number, b: number): number {
   return Number((a + b).toPrecision(15))
@@ -32,7 +69,7 @@ function addAmounts(a: number, b: number): number {
 
 /**
  * Order state built from broker events alone, so the simulated broker and a live venue broker
- * can share it. Views are immutable snapshots, replaced on every change. A fill is applied once
+ * can share it. Views are frozen snapshots, replaced on every change. A fill is applied once
  * per (order id, trade id): a venue that reports the same execution twice changes nothing.
  */
 export class OrderTracker {
@@ -54,7 +91,8 @@ export class OrderTracker {
     const current = this.byId.get(event.orderId)
     if (current === undefined) throw new OrderTrackerError(event.orderId, event.type, event.seq)
     if (event.type === 'OrderFilled' || event.type === 'OrderPartiallyFilled') return this.filled(current, event, action)
-    return this.store({ ...current, status: nextOrderStatus(current.status, action, current.id), updatedAt: event.ts })
+    const status = nextOrderStatus(current.status, action, current.id)
+    return this.store(makeView(current, current.id, status, current.filled, current.remaining, current.average, current.submittedAt, event.ts))
   }
 
   get(clientOrderId: string): OrderView | undefined {
@@ -74,22 +112,18 @@ export class OrderTracker {
     return out
   }
 
+  /** The open orders themselves, without building a list (for per-fill sums). */
+  openViews(): IterableIterator<OrderView> {
+    return this.open.values()
+  }
+
   all(): Iterable<OrderView> {
     return this.byId.values()
   }
 
   private submitted(orderId: string, order: OrderRequest, ts: number): OrderView | undefined {
     if (this.byId.has(orderId)) return undefined
-    const view: OrderView = {
-      ...order,
-      id: orderId,
-      status: 'submitted',
-      filled: 0,
-      remaining: order.amount,
-      average: null,
-      submittedAt: ts,
-      updatedAt: ts
-    }
+    const view = makeView(order, orderId, 'submitted', 0, order.amount, null, ts, ts)
     // A client order id may be reused once its earlier order is final; while that order is open
     // the id keeps naming it (the broker rejects the newcomer).
     const previous = this.byClient.get(order.clientOrderId)
@@ -107,20 +141,13 @@ export class OrderTracker {
     const filled = addAmounts(current.filled, event.amount)
     const average = ((current.average ?? 0) * current.filled + event.price * event.amount) / filled
     const remaining = status === 'filled' ? 0 : event.remaining
-    return this.store({
-      ...current,
-      status,
-      filled,
-      remaining,
-      average,
-      // an order sized by cost learns its base amount from its fills
-      amount: current.cost !== null && current.amount === 0 ? addAmounts(filled, remaining) : current.amount,
-      updatedAt: event.ts
-    })
+    // an order sized by cost learns its base amount from its fills
+    const amount = current.cost !== null && current.amount === 0 ? addAmounts(filled, remaining) : current.amount
+    const request = amount === current.amount ? current : { ...current, amount }
+    return this.store(makeView(request, current.id, status, filled, remaining, average, current.submittedAt, event.ts))
   }
 
   private store(view: OrderView): OrderView {
-    //FREEZE
     this.byId.set(view.id, view)
     if (this.byClient.get(view.clientOrderId)?.id === view.id) this.byClient.set(view.clientOrderId, view)
     if (isFinalStatus(view.status)) this.open.delete(view.id)

@@ -1,16 +1,22 @@
+import { useEffect } from 'react'
 import type { Dataset } from '../../../../shared/api'
 import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtTime } from '../../util/format'
 
 export function datasetLabel(d: Dataset): string {
-  const what = d.source === 'capture' ? 'order-book capture' : d.kind
-  return `${d.name} — ${d.symbol}${d.timeframe ? ` ${d.timeframe}` : ''} · ${what} · ${d.rows.toLocaleString('en-US')} rows`
+  return d.name
 }
 
-export function datasetRange(d: Dataset | undefined): string {
-  if (!d || d.from === null) return ''
-  return `${fmtTime(d.from)} → ${fmtTime(d.to)} UTC`
+/** Kind, size, range and data-quality counts of the chosen dataset. */
+export function datasetDetails(d: Dataset | undefined): string {
+  if (!d) return ''
+  const what = d.source === 'capture' ? 'order-book capture' : d.kind
+  const range = d.from === null ? '' : ` · ${fmtTime(d.from)} → ${fmtTime(d.to)} UTC`
+  const quality = d.quality ? Object.entries(d.quality).filter(([, n]) => n > 0 && !['snapshots', 'diffs', 'quotes', 'trades'].includes(''))
+  : []
+  const issues = quality.filter(([k]) => /error|gap|missing|dropped|crossed|skipped|warning/i.test(k))
+  return `${what} · ${d.rows.toLocaleString('en-US')} rows${range}${issues.length ? ` · ${issues.map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`
 }
 
 /** A dataset picker over `data.list`, filtered; says what to do when nothing fits. */
@@ -18,6 +24,12 @@ export function DatasetSelect({ value, onChange, filter, testId }: { value: stri
   const ws = useWorkstation()
   const datasets = useSlice(ws.store, (s) => s.datasets)
   const error = useSlice(ws.store, (s) => s.datasetsError)
+  const firstUsable = datasets?.find(filter)?.id
+  const known = !!datasets?.some((d) => d.id === value && filter(d))
+  // nothing chosen yet (or the remembered dataset is gone): preselect the first usable one
+  useEffect(() => {
+    if (datasets && !known && firstUsable) onChange(firstUsable)
+  }, [datasets, known, firstUsable, onChange])
   if (error)
     return (
       <div className="error-text" role="alert">
@@ -38,7 +50,7 @@ export function DatasetSelect({ value, onChange, filter, testId }: { value: stri
           </option>
         ))}
       </select>
-      {current ? <span className="field-hint">{datasetRange(current)}</span> : null}
+      {current ? <span className="field-hint">{datasetDetails(current)}</span> : null}
     </>
   )
 }
