@@ -9,7 +9,8 @@ await build({
   entryPoints: {
     theorycraft: 'src/main/cli/theorycraft.ts',
     bench: 'bench/run-benchmarks.ts',
-    'session-worker': 'src/main/host/session-worker.ts'
+    'session-worker': 'src/main/host/session-worker.ts',
+    serve: 'src/main/transport/serve-main.ts'
   },
   outdir: 'out/node',
   bundle: true,

@@ -19,7 +19,12 @@ export const OrderRequestSchema = z.strictObject({
   postOnly: z.boolean(),
   reduceOnly: z.boolean(),
   /** quote amount to spend (market orders only, like Binance quoteOrderQty); sized at fill time */
-  cost: z.number().finite().positive().nullable()
+  cost: z.number().finite().positive().nullable(),
+  /**
+   * with `cost`: spend this fraction of the account equity as it is at the fill (the cost is
+   * recomputed then; `cost` holds the estimate at submission, used for the checks before it)
+   */
+  equityFraction: z.number().finite().positive().max(100).nullable().optional()
 })
 export type OrderRequest = z.infer<typeof OrderRequestSchema>
 
@@ -74,4 +79,6 @@ export interface CreateOrderParams {
   reduceOnly?: boolean
   clientOrderId?: string
   cost?: number
+  /** market orders: spend this fraction of equity, measured at the fill (see OrderRequest) */
+  equityFraction?: number
 }

@@ -15,8 +15,11 @@ import type { BacktestJob, BacktestOutcome } from './worker-protocol'
  */
 const cache = new Map<string, LoadedMarketData>()
 
-/** Runs one backtest in this worker; `onProgress` gets source events done and in total. */
-export async function runBacktestJob(job: BacktestJob, onProgress: (done: number, total: number) => void): Promise<BacktestOutcome> {
+/**
+ * Runs one backtest in this worker; `onProgress` gets source events done and in total, and the
+ * ms since the run itself began (loading the data and the engine not counted).
+ */
+export async function runBacktestJob(job: BacktestJob, onProgress: (done: number, total: number, elapsedMs: number) => void): Promise<BacktestOutcome> {
   const { dataset } = job
   if (dataset.reader !== 'market-data') {
     throw new WorkstationError('ValidationError', `dataset ${dataset.id} is an L2 book capture; backtests run on bars, trades or quotes (replay the capture instead)`)
@@ -39,6 +42,7 @@ export async function runBacktestJob(job: BacktestJob, onProgress: (done: number
     })
     const appender = journal && sessionId ? journal.appender(sessionId) : null
     try {
+      const started = performance.now()
       const result = runBacktest({
         ...data.series,
         stages: data.stages,
@@ -58,7 +62,7 @@ export async function runBacktestJob(job: BacktestJob, onProgress: (done: number
           sessionId: sessionId ?? null
         },
         warnings: data.warnings,
-        onProgress
+        onProgress: (done, total) => onProgress(done, total, performance.now() - started)
       })
       appender?.close('completed', Date.now())
       return { summary: runSummary(job.runId, definition.name, job.params, result.report), report: result.report, events: result.events }

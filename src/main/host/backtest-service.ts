@@ -5,6 +5,9 @@ import { checkEngine } from './engine-check'
 import type { ViewBatcher } from './view-batcher'
 import type { WorkerClient } from './worker-client'
 
+/** Reports kept in memory; older runs keep their summary in `backtest.runs`. */
+const KEPT_REPORTS = 50
+
 interface Run {
   runId: string
   state: 'running' | 'finished' | 'failed' | 'cancelled'
@@ -52,6 +55,7 @@ export class BacktestService {
           run.state = 'finished'
           run.summary = outcome.summary
           run.report = outcome.report
+          this.dropOldReports()
           this.finish(run, null)
         },
         (err: unknown) => {
@@ -75,7 +79,10 @@ export class BacktestService {
   report(runId: string): CommandResult<'backtest.report'> {
     const run = this.require(runId)
     if (run.state === 'running') throw new WorkstationError('Unavailable', `run ${runId} has not finished yet`)
-    if (run.report === null) throw new WorkstationError('NotFound', `run ${runId} has no report: it ${run.state === 'cancelled' ? 'was cancelled' : 'failed'}`)
+    if (run.report === null) {
+      const why = run.state === 'cancelled' ? 'it was cancelled' : run.state === 'failed' ? 'it failed' : `only the last ${KEPT_REPORTS} reports are kept`
+      throw new WorkstationError('NotFound', `run ${runId} has no report: ${why}`)
+    }
     return { report: run.report as unknown as Record<string, unknown> }
   }
 
@@ -96,6 +103,11 @@ export class BacktestService {
     // the last progress goes out before the finish, never after it
     this.deps.batcher.forget(run.runId)
     this.deps.batcher.pushNow('backtest.finished', { runId: run.runId, summary: run.summary, error })
+  }
+
+  private dropOldReports(): void {
+    const withReport = [...this.runs.values()].filter((r) => r.report !== null)
+    for (const run of withReport.slice(0, Math.max(0, withReport.length - KEPT_REPORTS))) run.report = null
   }
 
   private require(runId: string): Run {

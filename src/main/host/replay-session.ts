@@ -104,7 +104,7 @@ export class ReplaySession {
       try {
         kernel.addEngine(engine.definition.name, engine.definition, engine.values)
       } catch (err) {
-        session.end('stopped')
+        session.discard()
         throw new WorkstationError('EngineError', `engine ${engine.definition.name}: ${err instanceof Error ? err.message : String(err)}`)
       }
     }
@@ -135,9 +135,11 @@ export class ReplaySession {
     this.requireLive()
     switch (p.action) {
       case 'play':
-        this.status = 'running'
-        this.reanchor()
-        this.schedule(0)
+        if (this.status !== 'running') {
+          this.status = 'running'
+          this.reanchor()
+          this.schedule(0)
+        }
         break
       case 'pause':
         this.pause()
@@ -153,6 +155,7 @@ export class ReplaySession {
         }
         await new Promise<void>((done) => {
           this.seek = { target, done }
+          this.clearTimers()
           this.schedule(0)
         })
         break
@@ -162,7 +165,11 @@ export class ReplaySession {
         if (speed < 0 || speed > 1_000_000) throw new WorkstationError('ValidationError', `speed must be within 0..1000000, got ${speed}`)
         this.speed = speed
         this.reanchor()
-        if (this.status === 'running') this.schedule(0)
+        if (this.status === 'running') {
+          // a wait computed at the old speed no longer holds
+          this.clearTimers()
+          this.schedule(0)
+        }
         break
       }
     }
@@ -240,6 +247,19 @@ export class ReplaySession {
     this.seek = null
     this.sendViews()
     this.onEnded()
+  }
+
+  /** Drops a session that never started (its engine failed to start): nothing is posted. */
+  private discard(): void {
+    this.ended = true
+    this.status = 'stopped'
+    clearInterval(this.viewTimer)
+    try {
+      this.journal?.appender.close('failed', Date.now())
+      this.journal?.db.close()
+    } catch {
+      // the engine's error is the one to report
+    }
   }
 
   // ---- the loop ----------------------------------------------------------------------------

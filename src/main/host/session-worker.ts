@@ -29,13 +29,11 @@ type Handler<M extends WorkerMethod> = (params: WorkerMethods[M]['params'], id: 
 const handlers: { [M in WorkerMethod]: Handler<M> } = {
   describe: (source) => describeDataset(source),
   backtest: (job, id) => {
-    const started = performance.now()
     let last = -Infinity
-    return runBacktestJob(job, (done, total) => {
-      const now = performance.now()
-      if (now - last < PROGRESS_INTERVAL_MS && done < total) return
-      last = now
-      send({ type: 'progress', id, done, total, elapsedMs: now - started })
+    return runBacktestJob(job, (done, total, elapsedMs) => {
+      if (elapsedMs - last < PROGRESS_INTERVAL_MS && done < total) return
+      last = elapsedMs
+      send({ type: 'progress', id, done, total, elapsedMs })
     })
   },
   'replay.open': async (spec) => {

@@ -98,9 +98,16 @@ export class ViewBatcher {
   private fire(slot: Slot): void {
     slot.timer = null
     if (slot.pending === null) return
+    const now = this.timers.now()
+    const early = slot.lastEmit + this.interval - now
+    if (early > 0) {
+      // timers run on a coarser clock and may fire a little early: wait out the rest
+      slot.timer = this.timers.setTimeout(() => this.fire(slot), early)
+      return
+    }
     const payload = slot.pending
     slot.pending = null
-    slot.lastEmit = this.timers.now()
+    slot.lastEmit = now
     this.sink(slot.topic, payload as PushPayload<PushTopic>)
   }
 

@@ -64,6 +64,8 @@ export function createDispatcher(handlers: CommandHandlers, options: DispatcherO
       if (!decoded.ok) return failure(id, 'ValidationError', decoded.error)
       const value = decoded.value
       id = attributableId(value)
+      const guard = inspect(value, limits, '')
+      if (guard) return failure(id, 'ValidationError', guard)
 
       const envelope = WireRequestSchema.safeParse(value)
       if (!envelope.success) return failure(id, 'ValidationError', describeIssues(envelope.error.issues, ''))
@@ -108,6 +110,7 @@ export function checkPush(topic: string, payload: unknown, limits: Limits = DEFA
 
 type Decoded = { ok: true; value: unknown } | { ok: false; error: string }
 
+/** Size check and JSON parsing for text; structured (IPC) values pass as they are. */
 function decode(message: unknown, limits: Limits): Decoded {
   let value = message
   if (typeof message === 'string') {
@@ -120,8 +123,7 @@ function decode(message: unknown, limits: Limits): Decoded {
       return { ok: false, error: `message: not valid JSON (${firstLine(err).slice(0, 120)})` }
     }
   }
-  const guard = inspect(value, limits, '')
-  return guard ? { ok: false, error: guard } : { ok: true, value }
+  return { ok: true, value }
 }
 
 /**
@@ -212,7 +214,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], root: string): stri
 
 function attributableId(value: unknown): number {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return UNKNOWN_ID
-  const id = (value as { id?: unknown }).id
+  // Only an own data property: reading through a getter or the prototype chain could run code.
+  const id = Object.getOwnPropertyDescriptor(value, 'id')?.value
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : UNKNOWN_ID
 }
 

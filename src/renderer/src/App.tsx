@@ -112,7 +112,7 @@ export function App() {
               <CenterTabs />
               <BottomTabs />
             </SplitPane>
-            <SplitPane id="right" direction="column" initial={0.68} minPx={160}>
+            <SplitPane id="right" direction="column" initial={0.72} minPx={160}>
               <Panel title="Order book" testId="book-panel">
                 <OrderBookPanel />
               </Panel>

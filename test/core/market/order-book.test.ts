@@ -81,7 +81,7 @@ describe('OrderBook: Binance spot synchronisation', () => {
     const book = new OrderBook('X', 'spot', 2)
     for (let i = 0; i < 5; i++) book.applyDiff({ first: 101 + i, final: 101 + i }, [], [], i)
     expect(book.counters.overflow).toBe(3)
-    // 101 and 102 were dropped: the oldest kept (103) does not straddle 101
+    // 101..103 were dropped: the oldest kept (104) does not straddle 101
     book.applySnapshot(100, [[10, 1]], [[11, 1]], 9)
     expect(book.status).toBe('resyncing')
   })

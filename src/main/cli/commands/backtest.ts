@@ -42,6 +42,10 @@ Broker and account
   --leverage N           margin account leverage limit (default 1)
   --fill next-open|same-close   bar fill rule (same-close is look-ahead and flagged; default next-open)
   --partial-fills F      fill at most F × bar volume per bar (default off)
+  --close-at-end none|close|open
+                         at the end of the data, close open positions at the last bar's
+                         close or open (fees apply, they count as trades); none keeps them
+                         open, marked at the last close (default none)
   --amount-step N        smallest amount increment (default 1e-8; 1 = whole units)
   --price-step N         price tick (default 1e-8)
   --min-amount N, --min-cost N   the market's minimum order amount / notional (default 0)
@@ -79,6 +83,7 @@ const FLAGS = {
   leverage: { type: 'string' },
   fill: { type: 'string' },
   'partial-fills': { type: 'string' },
+  'close-at-end': { type: 'string' },
   'amount-step': { type: 'string' },
   'price-step': { type: 'string' },
   'min-amount': { type: 'string' },
@@ -188,6 +193,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       seed,
       from,
       to,
+      closeAtEnd: oneOf('close-at-end', v['close-at-end'], ['none', 'close', 'open'], 'none') as 'none' | 'close' | 'open',
       stages: data.stages,
       sampleBars: data.sampleBars,
       journal: appender,

@@ -33,6 +33,11 @@ export interface BacktestConfig {
   to?: number
   /** extra MarketSource stages: resampling, indicator layers */
   stages?: SourceStage[]
+  /**
+   * End of data: leave open positions open and mark them to the last price (`none`), or close
+   * them at the last bar's `close` or `open` with fees, counting them as closed trades
+   */
+  closeAtEnd?: 'none' | 'close' | 'open'
   /** bars to sample equity on when they are built by a stage (trades resampled to bars) */
   sampleBars?: { symbol: string; timeframe: string }
   /** journal to write; the journal hash is reported either way */
@@ -160,6 +165,8 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
       config.onProgress(p.done, p.total)
     }
   }
+  const closeAtEnd = config.closeAtEnd ?? 'none'
+  if (closeAtEnd !== 'none') broker.settle(closeAtEnd, clock.now(), kernel.seq)
   kernel.finish()
   if (samples === 0) throw new Error(`backtest: no closed bar of the primary series ${primarySymbol} in the selected range`)
 
@@ -171,6 +178,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
       broker: { ...config.broker, markets: config.markets.map((m) => m.symbol) },
       risk: config.risk ?? {},
       lookAheadWarning: broker.lookAhead,
+      closeAtEnd,
       ...config.manifest
     },
     fills,

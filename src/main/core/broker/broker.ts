@@ -1,5 +1,6 @@
 import type {
   BalanceView,
+  Market,
   BrokerEvent,
   MarketEvent,
   OrderRequest,
@@ -34,6 +35,8 @@ export interface Broker {
   readonly account: AccountView
   /** true when fills may use prices an engine could not have seen when it ordered (reports flag it) */
   readonly lookAhead?: boolean
+  /** the market's precision, limits and fees, as the venue publishes them */
+  market(symbol: string): Market | undefined
   submit(order: OrderRequest, now: number, cause: number): void
   cancel(clientOrderId: string, now: number, cause: number): void
   /** market data reaches the broker before engines (simulated matching, marks) */

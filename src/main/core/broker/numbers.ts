@@ -43,3 +43,8 @@ export function isStepMultiple(price: number, step: number): boolean {
 export function lessOrClose(a: number, b: number): boolean {
   return a <= b + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
 }
+
+/** Rounds to the nearest multiple of `step` (prices: ccxt's priceToPrecision). */
+export function roundToStep(value: number, step: number): number {
+  return clean(Math.round(value / step) * step, stepDecimals(step))
+}

@@ -134,6 +134,10 @@ export class SimulatedBroker implements Broker {
   }
 
   /** Emits OrderSubmitted now; the order reaches the venue `latencyMs` later (see `wake`). */
+  market(symbol: string): Market | undefined {
+    return this.markets.get(symbol)
+  }
+
   submit(order: OrderRequest, now: number, cause: number): void {
     const parsed = OrderRequestSchema.safeParse(order)
     if (!parsed.success) {
@@ -195,6 +199,55 @@ export class SimulatedBroker implements Broker {
       case 'session':
       case 'status':
         break
+    }
+  }
+
+  /**
+   * End of a backtest: cancels every order still in flight or working, then closes every
+   * position at the last bar's close (or open) of its symbol as a taker market fill, with fees
+   * and slippage, so the last trade counts as a closed trade. Without a bar, at the mark.
+   */
+  settle(at: 'close' | 'open', ts: number, cause: number): void {
+    for (const o of this.orders.values()) if (o.phase !== 'done') this.finish(o, 'cancel', 'end of backtest', ts, cause)
+    for (const p of this.account.positions()) {
+      if (p.amount === 0) continue
+      const market = this.markets.get(p.symbol)
+      const bar = this.lastBar.get(p.symbol)
+      const request: OrderRequest = {
+        clientOrderId: `settle-${p.symbol}`,
+        owner: 'settlement',
+        symbol: p.symbol,
+        type: 'market',
+        side: p.amount > 0 ? 'sell' : 'buy',
+        amount: Math.abs(p.amount),
+        price: null,
+        stopPrice: null,
+        timeInForce: 'GTC',
+        postOnly: false,
+        reduceOnly: true,
+        cost: null
+      }
+      const o: SimOrder = {
+        id: `O${++this.orderCount}`,
+        request,
+        market,
+        arrival: ts,
+        submitBar: bar,
+        phase: 'working',
+        triggered: false,
+        eligibleFrom: ts,
+        seen: true,
+        filled: 0,
+        remaining: request.amount
+      }
+      this.orders.set(o.id, o)
+      const ref = { orderId: o.id, clientOrderId: request.clientOrderId, symbol: p.symbol }
+      this.emit({ type: 'OrderSubmitted', seq: 0, ts, cause, orderId: o.id, order: request })
+      this.emit({ type: 'OrderAccepted', seq: 0, ts, cause, ...ref })
+      const price = bar === undefined ? p.markPrice : at === 'open' ? bar.open : bar.close
+      const tradeTs = bar === undefined ? ts : at === 'open' ? bar.openTime : bar.closeTime
+      const venue = this.venue('bar', p.symbol, ts, tradeTs, cause, bar, Infinity, Infinity, undefined)
+      this.fillAt(o, price, 'taker', true, venue, false)
     }
   }
 
@@ -277,7 +330,7 @@ export class SimulatedBroker implements Broker {
     const refPrice = needsLimit ? r.price! : r.type === 'stop-market' ? r.stopPrice! : this.account.lastPrice(r.symbol)
     const notional = r.cost ?? (refPrice === undefined ? undefined : r.amount * refPrice)
     if (notional !== undefined && notional < m.limits.cost.min) {
-      return `below minimum notional: ${notional} < ${m.limits.cost.min} ${m.quote}`
+      return `below minimum notional: ${Number(notional.toPrecision(10))} < ${m.limits.cost.min} ${m.quote}`
     }
     if (r.reduceOnly) {
       const pos = this.account.position(r.symbol).amount
@@ -604,9 +657,11 @@ export class SimulatedBroker implements Broker {
     const r = o.request
     if (r.cost === null || o.filled > 0 || o.remaining > 0) return true
     const m = o.market!
-    const amount = floorToStep(r.cost / (price * (1 + this.account.feeRate(r.symbol, 'taker'))), m.precision.amount)
+    // An equity-fraction order is sized from the equity at the fill, after earlier fills of this event.
+    const cost = r.equityFraction != null ? r.equityFraction * this.account.equity() : r.cost
+    const amount = cost > 0 ? floorToStep(cost / (price * (1 + this.account.feeRate(r.symbol, 'taker'))), m.precision.amount) : 0
     if (amount <= 0 || amount < m.limits.amount.min) {
-      this.finish(o, 'cancel', `below minimum amount at fill: ${r.cost} ${m.quote} buys ${amount} ${m.base} at ${price}`, venue.ts, venue.cause)
+      this.finish(o, 'cancel', `below minimum amount at fill: ${cost} ${m.quote} buys ${amount} ${m.base} at ${price}`, venue.ts, venue.cause)
       return false
     }
     o.remaining = amount

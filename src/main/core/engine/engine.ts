@@ -4,6 +4,7 @@ import type {
   BrokerEventType,
   CreateOrderParams,
   LogLevel,
+  Market,
   MarketEvent,
   MarketEventType,
   OrderType,
@@ -33,6 +34,12 @@ export interface EngineContext<P extends ParamValues = ParamValues> {
   createOrder(symbol: string, type: OrderType, side: Side, amount: number, price?: number, params?: CreateOrderParams): string
   cancelOrder(clientOrderId: string): void
   cancelAllOrders(symbol?: string): void
+  /** the market's precision, limits and fees (undefined for an unknown symbol) */
+  market(symbol: string): Market | undefined
+  /** ccxt's priceToPrecision: the price rounded to the nearest tick of the market */
+  priceToPrecision(symbol: string, price: number): number
+  /** ccxt's amountToPrecision: the amount rounded down to the market's amount step */
+  amountToPrecision(symbol: string, amount: number): number
   /** this engine's orders that are not final */
   openOrders(symbol?: string): readonly OrderView[]
   order(clientOrderId: string): OrderView | undefined

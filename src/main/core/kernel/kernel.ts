@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/events'
 import type { ParamValues } from '../../../shared/engine-params'
 import type { Broker } from '../broker/broker'
+import { floorToStep, roundToStep } from '../broker/numbers'
 import type { Clock } from '../clock'
 import type { Engine, EngineContext, EngineDefinition, Subscription } from '../engine/engine'
 import { createRandom } from '../random'
@@ -468,7 +469,10 @@ export class Kernel {
     if (type !== 'market' && type !== 'limit' && type !== 'stop-market' && type !== 'stop-limit')
       throw new InvalidOrder(`createOrder: unknown order type ${String(type)}`)
     if (side !== 'buy' && side !== 'sell') throw new InvalidOrder(`createOrder: side must be buy or sell, got ${String(side)}`)
-    const cost = params.cost ?? null
+    const fraction = params.equityFraction ?? null
+    if (fraction !== null && (type !== 'market' || !(fraction > 0) || !Number.isFinite(fraction)))
+      throw new InvalidOrder('createOrder: equityFraction is for market orders and must be a positive number')
+    const cost = fraction !== null ? fraction * this.opts.broker.account.equity() : (params.cost ?? null)
     if (cost !== null && (type !== 'market' || !(cost > 0) || !Number.isFinite(cost)))
       throw new InvalidOrder('createOrder: cost is for market orders and must be a positive number')
     if (!Number.isFinite(amount) || amount < 0 || (amount === 0 && cost === null))
@@ -492,7 +496,8 @@ export class Kernel {
       timeInForce: params.timeInForce ?? 'GTC',
       postOnly: params.postOnly ?? false,
       reduceOnly: params.reduceOnly ?? false,
-      cost
+      cost,
+      ...(fraction !== null ? { equityFraction: fraction } : {})
     }
   }
 
@@ -523,6 +528,15 @@ export class Kernel {
           slot.ordersOut++
           kernel.opts.broker.cancel(order.clientOrderId, kernel.now(), kernel.currentCause)
         }
+      },
+      market: (symbol) => this.opts.broker.market(symbol),
+      priceToPrecision: (symbol, price) => {
+        const m = this.opts.broker.market(symbol)
+        return m ? roundToStep(price, m.precision.price) : price
+      },
+      amountToPrecision: (symbol, amount) => {
+        const m = this.opts.broker.market(symbol)
+        return m ? floorToStep(amount, m.precision.amount) : amount
       },
       openOrders: (symbol) => account().openOrders(slot.id, symbol),
       order: (clientOrderId) => {

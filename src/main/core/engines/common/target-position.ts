@@ -6,7 +6,7 @@ export type Direction = 1 | 0 | -1
 
 /** Sizing shared by the built-in engines. */
 export interface SizingParams {
-  /** `equity`: spend `size` × equity (market orders sized by cost); `fixed`: `size` base units */
+  /** `equity`: spend `size` × equity at the fill; `fixed`: `size` base units */
   sizing: 'equity' | 'fixed'
   size: number
 }
@@ -16,7 +16,7 @@ export const SIZING_PARAMS = {
     type: 'enum',
     values: ['equity', 'fixed'],
     default: 'equity',
-    description: 'equity: each entry spends `size` × account equity (amount set at the fill price); fixed: `size` base units'
+    description: 'equity: each entry spends `size` × the account equity at the fill (amount set at the fill price); fixed: `size` base units'
   },
   size: { type: 'number', default: 1, min: 0, description: 'fraction of equity (sizing=equity) or base amount (sizing=fixed)' }
 } as const
@@ -34,9 +34,9 @@ export function goTo(ctx: EngineContext<ParamValues>, symbol: string, target: Di
   const side = target > 0 ? 'buy' : 'sell'
   if (sizing.sizing === 'fixed') {
     ctx.createOrder(symbol, 'market', side, sizing.size)
-  } else {
-    const cost = ctx.equity() * sizing.size
-    if (cost > 0) ctx.createOrder(symbol, 'market', side, 0, undefined, { cost })
+  } else if (sizing.size > 0) {
+    // Sized at the fill, from the equity left after the closing order above has filled.
+    ctx.createOrder(symbol, 'market', side, 0, undefined, { equityFraction: sizing.size })
   }
 }
 

@@ -37,8 +37,8 @@ export default defineEngine<Params>({
         step = event.close * params.spacing
         ctx.createOrder(symbol, 'market', 'buy', params.amount * params.levels)
         for (let i = 1; i <= params.levels; i++) {
-          ctx.createOrder(symbol, 'limit', 'buy', params.amount, event.close - i * step)
-          ctx.createOrder(symbol, 'limit', 'sell', params.amount, event.close + i * step)
+          ctx.createOrder(symbol, 'limit', 'buy', params.amount, ctx.priceToPrecision(symbol, event.close - i * step))
+          ctx.createOrder(symbol, 'limit', 'sell', params.amount, ctx.priceToPrecision(symbol, event.close + i * step))
         }
         ctx.log(`grid placed around ${event.close} with step ${step}`)
       },
@@ -46,8 +46,8 @@ export default defineEngine<Params>({
         if (event.type !== 'OrderFilled' || step === 0) return
         const order = ctx.order(event.clientOrderId)
         if (!order || order.type !== 'limit' || order.price === null) return
-        if (order.side === 'buy') ctx.createOrder(symbol, 'limit', 'sell', order.amount, order.price + step)
-        else ctx.createOrder(symbol, 'limit', 'buy', order.amount, order.price - step)
+        const price = order.side === 'buy' ? order.price + step : order.price - step
+        ctx.createOrder(symbol, 'limit', order.side === 'buy' ? 'sell' : 'buy', order.amount, ctx.priceToPrecision(symbol, price))
       }
     }
   }

@@ -86,8 +86,8 @@ export function BacktestRunner() {
           <ParamForm engine={form.engine} specs={pSpecs} errors={errors} />
         </details>
       ) : null}
-      <details open className="group">
-        <summary>Broker: cash, fees, slippage, latency</summary>
+      <details className="group">
+        <summary>Broker: cash {form.broker.cash}, taker {form.broker.takerFeePct}%, slippage {form.broker.slippageBps} bps, latency {form.broker.latencyMs} ms</summary>
         <BrokerForm errors={errors} />
       </details>
       <div className="actions">
@@ -127,7 +127,7 @@ function RunProgress({ runId }: { runId: string }) {
             </span>
           ) : (
             <span className="ok" data-testid="bt-status">
-              Finished · final equity {fmtMoney(p.summary?.finalEquity)} ·{' '}
+              Finished · {fmtCompact(p.total || p.done)} events{p.eventsPerSecond > 0 ? ` at ${fmtCompact(p.eventsPerSecond)} events/s` : ''} · final equity {fmtMoney(p.summary?.finalEquity)} ·{' '}
               <button className="link" onClick={() => ws.store.set({ reportRunId: runId, centerTab: 'report' })}>
                 open report
               </button>

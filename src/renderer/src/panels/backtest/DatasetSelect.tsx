@@ -13,9 +13,8 @@ export function datasetDetails(d: Dataset | undefined): string {
   if (!d) return ''
   const what = d.source === 'capture' ? 'order-book capture' : d.kind
   const range = d.from === null ? '' : ` · ${fmtTime(d.from)} → ${fmtTime(d.to)} UTC`
-  const quality = d.quality ? Object.entries(d.quality).filter(([, n]) => n > 0 && !['snapshots', 'diffs', 'quotes', 'trades'].includes(''))
-  : []
-  const issues = quality.filter(([k]) => /error|gap|missing|dropped|crossed|skipped|warning/i.test(k))
+  // only the counts that signal a problem
+  const issues = Object.entries(d.quality ?? {}).filter(([k, n]) => n > 0 && /error|gap|missing|dropped|crossed|skipped|warning/i.test(k))
   return `${what} · ${d.rows.toLocaleString('en-US')} rows${range}${issues.length ? ` · ${issues.map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`
 }
 

@@ -6,7 +6,7 @@ import { Empty, ErrorText, KeyValues } from '../../components/ui'
 import { describeError } from '../../api/errors'
 import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
-import { fmtAmount, fmtDuration, fmtMoney, fmtNum, fmtPct, fmtPrice, fmtTime } from '../../util/format'
+import { fmtDuration, fmtMoney, fmtNum, fmtPct, fmtPrice, fmtTime } from '../../util/format'
 import { statKind, statLabel, type Report, type ReportTrade } from './report-schema'
 
 /** Loads a run's report, with loading and error states. */
@@ -64,8 +64,8 @@ export function equityOption(series: { name: string; ts: number[]; equity: numbe
     tooltip: tooltipStyle({ trigger: 'axis' }),
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: [
-      { left: 70, right: 16, top: series.length > 1 ? 28 : 12, height: withDd.length ? '58%' : '80%' },
-      ...(withDd.length ? [{ left: 70, right: 16, top: '76%', bottom: 46 }] : [])
+      { left: 70, right: 16, top: series.length > 1 ? 28 : 16, bottom: withDd.length ? '38%' : 46 },
+      ...(withDd.length ? [{ left: 70, right: 16, top: '67%', bottom: 46 }] : [])
     ],
     xAxis: [
       { type: 'time', gridIndex: 0, ...axisStyle(), axisLabel: { show: !withDd.length, color: C.text, fontSize: 10 } },
@@ -74,7 +74,7 @@ export function equityOption(series: { name: string; ts: number[]; equity: numbe
     yAxis: [
       { type: 'value', gridIndex: 0, scale: true, name: 'equity', nameTextStyle: { color: C.text, fontSize: 10 }, ...axisStyle() },
       ...(withDd.length
-        ? [{ type: 'value', gridIndex: 1, max: 0, name: 'drawdown', nameTextStyle: { color: C.text, fontSize: 10 }, ...axisStyle(), axisLabel: { color: C.text, fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(0)}%` } }]
+        ? [{ type: 'value', gridIndex: 1, max: 0, splitNumber: 2, name: 'drawdown', nameTextStyle: { color: C.text, fontSize: 10 }, ...axisStyle(), axisLabel: { color: C.text, fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(0)}%` } }]
         : [])
     ],
     dataZoom: [
@@ -108,19 +108,24 @@ export function equityOption(series: { name: string; ts: number[]; equity: numbe
   }
 }
 
+/** "2024-01-01 01:15" — trades table times, to the minute. */
+function fmtMinute(ms: number): string {
+  return fmtTime(ms).slice(0, 16)
+}
+
 const TRADE_COLUMNS: Column<ReportTrade & { n: number }>[] = [
-  { key: 'n', label: '#', render: (t) => t.n, sortValue: (t) => t.n, width: '44px', align: 'right' },
-  { key: 'symbol', label: 'Symbol', render: (t) => t.symbol, sortValue: (t) => t.symbol, width: '90px' },
-  { key: 'side', label: 'Side', render: (t) => <span className={t.side === 'long' ? 'up' : 'down'}>{t.side}</span>, sortValue: (t) => t.side, width: '56px' },
-  { key: 'entryTs', label: 'Entry (UTC)', render: (t) => fmtTime(t.entryTs), sortValue: (t) => t.entryTs, width: '140px' },
+  { key: 'n', label: '#', render: (t) => t.n, sortValue: (t) => t.n, width: '36px', align: 'right' },
+  { key: 'symbol', label: 'Symbol', render: (t) => t.symbol, sortValue: (t) => t.symbol, width: '72px' },
+  { key: 'side', label: 'Side', render: (t) => <span className={t.side === 'long' ? 'up' : 'down'}>{t.side}</span>, sortValue: (t) => t.side, width: '40px' },
+  { key: 'entryTs', label: 'Entry (UTC)', render: (t) => fmtMinute(t.entryTs), sortValue: (t) => t.entryTs, width: '112px' },
   { key: 'entryPrice', label: 'Entry', render: (t) => fmtPrice(t.entryPrice), sortValue: (t) => t.entryPrice, align: 'right' },
-  { key: 'exitTs', label: 'Exit (UTC)', render: (t) => fmtTime(t.exitTs), sortValue: (t) => t.exitTs, width: '140px' },
+  { key: 'exitTs', label: 'Exit (UTC)', render: (t) => fmtMinute(t.exitTs), sortValue: (t) => t.exitTs, width: '112px' },
   { key: 'exitPrice', label: 'Exit', render: (t) => fmtPrice(t.exitPrice), sortValue: (t) => t.exitPrice, align: 'right' },
-  { key: 'amount', label: 'Amount', render: (t) => fmtAmount(t.amount), sortValue: (t) => t.amount, align: 'right' },
+  { key: 'amount', label: 'Amount', render: (t) => fmtNum(t.amount, 4), sortValue: (t) => t.amount, align: 'right' },
   { key: 'pnl', label: 'P&L', render: (t) => <span className={t.pnl >= 0 ? 'up' : 'down'}>{fmtMoney(t.pnl)}</span>, sortValue: (t) => t.pnl, align: 'right' },
-  { key: 'returnPct', label: 'Return', render: (t) => <span className={t.returnPct >= 0 ? 'up' : 'down'}>{fmtPct(t.returnPct)}</span>, sortValue: (t) => t.returnPct, align: 'right' },
-  { key: 'fees', label: 'Fees', render: (t) => fmtMoney(t.fees), sortValue: (t) => t.fees, align: 'right' },
-  { key: 'durationMs', label: 'Duration', render: (t) => fmtDuration(t.durationMs), sortValue: (t) => t.durationMs, align: 'right' }
+  { key: 'returnPct', label: 'Return', render: (t) => <span className={t.returnPct >= 0 ? 'up' : 'down'}>{fmtPct(t.returnPct)}</span>, sortValue: (t) => t.returnPct, align: 'right', width: '64px' },
+  { key: 'fees', label: 'Fees', render: (t) => fmtMoney(t.fees), sortValue: (t) => t.fees, align: 'right', width: '0.8fr' },
+  { key: 'durationMs', label: 'Held', render: (t) => fmtDuration(t.durationMs), sortValue: (t) => t.durationMs, align: 'right', width: '64px' }
 ]
 
 /** The report of one run: headline numbers, equity and drawdown, all statistics, all trades. */

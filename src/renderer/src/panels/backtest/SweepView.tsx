@@ -109,7 +109,7 @@ function SweepForEngine() {
       tooltip: tooltipStyle({
         formatter: (p: { value: [number, number, number] }) => `${ax.name}=${ax.values[p.value[0]]}  ${ay.name}=${ay.values[p.value[1]]}\n${m.label}: ${m.fmt(p.value[2])}`
       }),
-      grid: { left: 60, right: 90, top: 16, bottom: 40 },
+      grid: { left: 60, right: 112, top: 16, bottom: 40 },
       xAxis: { type: 'category', name: ax.name, nameLocation: 'middle', nameGap: 24, nameTextStyle: { color: C.text }, data: ax.values.map(String), ...axisStyle(), splitArea: { show: false } },
       yAxis: { type: 'category', name: ay.name, nameLocation: 'middle', nameGap: 40, nameTextStyle: { color: C.text }, data: ay.values.map(String), ...axisStyle() },
       visualMap: {
@@ -117,8 +117,9 @@ function SweepForEngine() {
         max: Math.max(...vals) === Math.min(...vals) ? Math.min(...vals) + 1e-9 : Math.max(...vals),
         calculable: true,
         orient: 'vertical',
-        right: 8,
+        right: 10,
         top: 'center',
+        itemWidth: 12,
         textStyle: { color: C.text, fontSize: 10 },
         formatter: (v: number) => m.fmt(v),
         inRange: { color: ['#b2182b', '#ef8a62', '#fddbc7', '#d1e5f0', '#67a9cf', '#2166ac'] }
@@ -129,21 +130,28 @@ function SweepForEngine() {
 
   const columns: Column<RunSummary>[] = useMemo(
     () => [
-      ...(axes ?? []).map((a) => ({ key: `p-${a.name}`, label: a.name, render: (r: RunSummary) => String(r.params[a.name]), sortValue: (r: RunSummary) => r.params[a.name] as number | string, align: 'right' as const })),
-      { key: 'finalEquity', label: 'Final equity', render: (r) => fmtMoney(r.finalEquity), sortValue: (r) => r.finalEquity, align: 'right' },
-      { key: 'totalReturn', label: 'Return', render: (r) => <span className={r.totalReturn >= 0 ? 'up' : 'down'}>{fmtPct(r.totalReturn)}</span>, sortValue: (r) => r.totalReturn, align: 'right' },
-      { key: 'maxDrawdown', label: 'Max DD', render: (r) => fmtPct(r.maxDrawdown), sortValue: (r) => r.maxDrawdown, align: 'right' },
-      { key: 'sharpe', label: 'Sharpe', render: (r) => fmtNum(r.sharpe, 2), sortValue: (r) => r.sharpe, align: 'right' },
-      { key: 'tradeCount', label: 'Trades', render: (r) => fmtNum(r.tradeCount, 0), sortValue: (r) => r.tradeCount, align: 'right' },
+      ...(axes ?? []).map((a) => ({
+        key: `p-${a.name}`,
+        label: a.name,
+        render: (r: RunSummary) => String(r.params[a.name]),
+        sortValue: (r: RunSummary) => r.params[a.name] as number | string,
+        align: 'right' as const,
+        width: '0.6fr'
+      })),
+      { key: 'finalEquity', label: 'Equity', render: (r) => fmtMoney(r.finalEquity), sortValue: (r) => r.finalEquity, align: 'right', width: '1.1fr' },
+      { key: 'totalReturn', label: 'Return', render: (r) => <span className={r.totalReturn >= 0 ? 'up' : 'down'}>{fmtPct(r.totalReturn)}</span>, sortValue: (r) => r.totalReturn, align: 'right', width: '1fr' },
+      { key: 'maxDrawdown', label: 'Max DD', render: (r) => fmtPct(r.maxDrawdown), sortValue: (r) => r.maxDrawdown, align: 'right', width: '1fr' },
+      { key: 'sharpe', label: 'Sharpe', render: (r) => fmtNum(r.sharpe, 2), sortValue: (r) => r.sharpe, align: 'right', width: '0.8fr' },
+      { key: 'tradeCount', label: 'Trades', render: (r) => fmtNum(r.tradeCount, 0), sortValue: (r) => r.tradeCount, align: 'right', width: '0.7fr' },
       {
         key: 'open',
         label: '',
         render: (r) => (
-          <button className="link" onClick={() => ws.store.set({ reportRunId: r.runId, centerTab: 'report' })}>
+          <button className="link" title={`Open the report of ${r.runId}`} onClick={() => ws.store.set({ reportRunId: r.runId, centerTab: 'report' })}>
             report
           </button>
         ),
-        width: '60px'
+        width: '44px'
       }
     ],
     [axes, ws]

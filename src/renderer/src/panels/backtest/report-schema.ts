@@ -79,5 +79,6 @@ export function statLabel(key: string): string {
     .replace(/Pct$/, ' %')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
-  return words.charAt(0).toUpperCase() + words.slice(1)
+  const fixed = words.replace(/\b(cagr|sqn)\b/g, (w) => w.toUpperCase())
+  return fixed.charAt(0).toUpperCase() + fixed.slice(1)
 }

@@ -51,7 +51,7 @@ function buildOption(bars: BarColumns, fills: FillView[], orders: OrderView[], p
     animation: false,
     backgroundColor: 'transparent',
     legend: periods.length ? { top: 0, left: 60, textStyle: { color: C.text, fontSize: 10 }, data: periods.map((p) => `SMA ${p}`) } : undefined,
-    tooltip: tooltipStyle({ trigger: 'axis', axisPointer: { type: 'cross' } }),
+    tooltip: tooltipStyle({ trigger: 'axis', confine: true, axisPointer: { type: 'cross' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? fmtPrice(v) : String(v ?? '')) }),
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: hasVolume
       ? [
@@ -93,8 +93,9 @@ function buildOption(bars: BarColumns, fills: FillView[], orders: OrderView[], p
         lineStyle: { width: 1.2, color: SMA_COLORS[k % SMA_COLORS.length] },
         itemStyle: { color: SMA_COLORS[k % SMA_COLORS.length] }
       })),
-      { name: 'buys', type: 'scatter', xAxisIndex: 0, yAxisIndex: 0, symbol: 'triangle', symbolSize: 9, itemStyle: { color: '#00e676', borderColor: '#003d1f' }, data: buys, z: 10 },
-      { name: 'sells', type: 'scatter', xAxisIndex: 0, yAxisIndex: 0, symbol: 'triangle', symbolRotate: 180, symbolSize: 9, itemStyle: { color: '#ff5252', borderColor: '#3d0000' }, data: sells, z: 10 }
+      // fills: the triangle's tip points at the fill price, buys from below, sells from above
+      { name: 'buys', type: 'scatter', xAxisIndex: 0, yAxisIndex: 0, symbol: 'triangle', symbolSize: 11, symbolOffset: [0, 7], itemStyle: { color: '#00e676', borderColor: '#e6edf3', borderWidth: 1 }, data: buys, z: 10 },
+      { name: 'sells', type: 'scatter', xAxisIndex: 0, yAxisIndex: 0, symbol: 'triangle', symbolRotate: 180, symbolSize: 11, symbolOffset: [0, -7], itemStyle: { color: '#ff5252', borderColor: '#e6edf3', borderWidth: 1 }, data: sells, z: 10 }
     ]
   }
 }

@@ -52,7 +52,7 @@ export function EnginesPanel() {
             </span>
           </div>
           <div className="engine-counters muted small">
-            {e.name} · in {fmtCompact(e.eventsIn)} events · out {fmtCompact(e.ordersOut)} orders · last decision {fmtNum(e.lastDecisionMs, 3)} ms
+            {e.name} · in {fmtCompact(e.eventsIn)} events · out {fmtCompact(e.ordersOut)} orders · last decision {e.lastDecisionMs >= 0 ? `${fmtNum(e.lastDecisionMs, 3)} ms` : "—"}
           </div>
           <div className="engine-params small" title="Parameters">
             {Object.entries(e.params)

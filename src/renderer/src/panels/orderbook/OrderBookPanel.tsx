@@ -67,7 +67,7 @@ const SILENT_MS = 3000
 export function OrderBookPanel() {
   const ws = useWorkstation()
   const session = useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
-  const [depth, setDepth] = usePersistentState('book.levels', 15)
+  const [depth, setDepth] = usePersistentState('book.levels', 10)
   const book = session?.book ?? null
   const chartBook = useThrottled(book, 200)
   const orders = session?.orders ?? EMPTY
@@ -124,7 +124,7 @@ export function OrderBookPanel() {
   const bidCum = cumulative(bids)
 
   return (
-    <div className={`orderbook ${stale ? 'is-stale' : ''}`} data-testid="orderbook" data-stale={stale} data-symbol={book.symbol}>
+    <div className={`orderbook ${stale ? 'is-stale' : ''}`} data-testid="orderbook" data-stale={stale} data-symbol={book.symbol} data-book-ts={book.ts}>
       <div className="toolbar">
         <strong>{book.symbol}</strong>
         <span className="muted small" title="Book time (UTC)">
