@@ -4,6 +4,8 @@ const LOCALE = 'en-US'
 export function fmtNum(n: number | null | undefined, digits = 2): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—'
   if (!Number.isFinite(n)) return n > 0 ? '∞' : '−∞'
+  // no "-0.00": values that round to zero print as zero
+  if (Math.abs(n) < 0.5 * 10 ** -digits) n = 0
   return n.toLocaleString(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits })
 }
 

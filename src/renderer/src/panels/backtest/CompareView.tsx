@@ -6,7 +6,7 @@ import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtMoney } from '../../util/format'
 import { usePersistentState } from '../../util/persist'
-import { statKind } from './report-schema'
+import { statKind, statLabel } from './report-schema'
 import { equityOption, formatStat, useReport } from './ReportView'
 
 const COLORS = [C.accent, C.amber]
@@ -82,7 +82,7 @@ export function CompareView() {
               </div>
               {rows.map((r) => (
                 <div key={r.k} className="cmp-row" data-stat={r.k}>
-                  <span>{r.k}</span>
+                  <span>{statLabel(r.k)}</span>
                   <span>{r.a}</span>
                   <span>{r.b}</span>
                   <span className={r.better === null || r.better === 0 ? '' : r.better > 0 ? 'up' : 'down'}>{r.diff}</span>

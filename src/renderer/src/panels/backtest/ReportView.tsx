@@ -38,7 +38,7 @@ export function formatStat(key: string, value: unknown): string {
     case 'money':
       return fmtMoney(value as number)
     case 'time':
-      return `${fmtTime(value as number)}`
+      return fmtTime(value as number).slice(0, 16)
     case 'duration':
       return fmtDuration(value as number)
     case 'count':
@@ -60,11 +60,11 @@ export function equityOption(series: { name: string; ts: number[]; equity: numbe
   return {
     animation: false,
     backgroundColor: 'transparent',
-    legend: series.length > 1 ? { top: 0, textStyle: { color: C.text, fontSize: 11 } } : undefined,
+    legend: series.length > 1 ? { top: 0, data: series.map((s) => s.name), textStyle: { color: C.text, fontSize: 11 } } : undefined,
     tooltip: tooltipStyle({ trigger: 'axis' }),
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: [
-      { left: 70, right: 16, top: series.length > 1 ? 28 : 16, bottom: withDd.length ? '38%' : 46 },
+      { left: 70, right: 16, top: series.length > 1 ? 30 : 12, bottom: withDd.length ? '38%' : 46 },
       ...(withDd.length ? [{ left: 70, right: 16, top: '67%', bottom: 46 }] : [])
     ],
     xAxis: [
@@ -72,9 +72,9 @@ export function equityOption(series: { name: string; ts: number[]; equity: numbe
       ...(withDd.length ? [{ type: 'time', gridIndex: 1, ...axisStyle() }] : [])
     ],
     yAxis: [
-      { type: 'value', gridIndex: 0, scale: true, name: 'equity', nameTextStyle: { color: C.text, fontSize: 10 }, ...axisStyle() },
+      { type: 'value', gridIndex: 0, scale: true, ...axisStyle() },
       ...(withDd.length
-        ? [{ type: 'value', gridIndex: 1, max: 0, splitNumber: 2, name: 'drawdown', nameTextStyle: { color: C.text, fontSize: 10 }, ...axisStyle(), axisLabel: { color: C.text, fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(0)}%` } }]
+        ? [{ type: 'value', gridIndex: 1, max: 0, splitNumber: 2, ...axisStyle(), axisLabel: { color: C.text, fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(0)}%` } }]
         : [])
     ],
     dataZoom: [
