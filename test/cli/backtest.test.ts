@@ -106,6 +106,43 @@ describe('theorycraft backtest', () => {
     }
   })
 
+  it('reports every defect of a damaged CSV with its line, and rejects it under policy reject', () => {
+    const bad = join(dir, 'damaged.csv')
+    writeFileSync(
+      bad,
+      '\uFEFFtimestamp,open,high,low,close,volume\r\n' +
+        '2024-01-01T00:00:00Z,100,101,99,100.5,10\r\n' +
+        '2024-01-01T00:01:00Z,100.5,102,100,101,12\r\n' +
+        '2024-01-01T00:01:00Z,100.5,102,100,101,12\r\n' +
+        '2024-01-01T00:00:30Z,101,102,100,101,1\r\n' +
+        '2024-01-01T00:03:00Z,101,NaN,100,101,5\r\n' +
+        '2024-01-01T00:04:00Z,101,,100,101,5\r\n' +
+        '2024-01-01T00:05:00Z,101,99,100,101,5\r\n' +
+        '2024-01-01T00:09:00Z,101,102,100,101.5,5\r\n' +
+        '2024-01-01T00:10:00Z,101.5,102,10'
+    )
+    const expected = [
+      /line 4: duplicate/,
+      /line 5: out-of-order/,
+      /line 6: not-a-number: high/,
+      /line 7: empty-field: high/,
+      /line 8: high-below-low/,
+      /line 9: gap: 7 missing 1m bar/,
+      /line 10: truncated/
+    ]
+    const rejected = runCli(['backtest', '--data', bad, '--engine', 'sma-cross', '--policy', 'reject', '--no-journal'], env)
+    expect(rejected.code).toBe(1)
+    for (const e of expected) expect(rejected.stderr).toMatch(e)
+    expect(rejected.stderr).toMatch(/rejected: 6 row error\(s\) under policy reject/)
+    expect(rejected.stdout).toBe('')
+    const kept = runCli(['backtest', '--data', bad, '--engine', 'sma-cross', '--param', 'fast=1', '--param', 'slow=2', '--no-journal', '--json', join(dir, 'kept.json')], env)
+    expect(kept.code).toBe(0)
+    for (const e of expected) expect(kept.stderr).toMatch(e)
+    const report = JSON.parse(readFileSync(join(dir, 'kept.json'), 'utf8'))
+    expect(report.manifest.dataQuality).toMatchObject({ policy: 'keep-gaps', errors: 6, rowsDropped: 6 })
+    expect(report.price.ts).toHaveLength(3)
+  })
+
   it('prints help for every command', () => {
     for (const args of [['--help'], ['backtest', '--help'], ['journal', '--help'], ['engines', '--help']]) {
       const r = runCli(args, env)

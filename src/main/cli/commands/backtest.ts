@@ -8,11 +8,13 @@ import { Journal } from '../../core/journal/journal'
 import { renderHtmlReport } from '../../core/report/html-report'
 import { loadEngine } from '../../host/engine-loader'
 import { defaultJournalPath } from '../../host/data-folder'
-import { loadMarketData } from '../../host/load-market-data'
+import { loadMarketData, type LoadedMarketData } from '../../host/load-market-data'
+import { DataQualityError } from '../../core/data/errors'
 import { APP_VERSION } from '../../host/app-version'
 import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } from '../args'
 import { CliError } from '../cli-error'
 import { ProgressLine } from '../progress-line'
+import { formatQualityIssues } from '../quality-summary'
 import { formatSummary } from '../summary-table'
 
 export const BACKTEST_HELP = `theorycraft backtest --data FILE --engine NAME|FILE [options]
@@ -142,16 +144,27 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const definition = await loadEngine(v.engine)
   const symbol = v.symbol ?? basename(v.data).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
   const progress = new ProgressLine('reading data', 'bytes')
-  const data = await loadMarketData(v.data, {
-    symbol,
-    timeframe: v.timeframe,
-    format: v.format,
-    timezone: v.timezone,
-    stamp: v.stamp,
-    policy: v.policy,
-    onProgress: (done, total) => progress.update(done, total)
-  })
+  let data: LoadedMarketData
+  try {
+    data = await loadMarketData(v.data, {
+      symbol,
+      timeframe: v.timeframe,
+      format: v.format,
+      timezone: v.timezone,
+      stamp: v.stamp,
+      policy: v.policy,
+      onProgress: (done, total) => progress.update(done, total)
+    })
+  } catch (err) {
+    progress.done()
+    if (err instanceof DataQualityError) {
+      process.stderr.write(formatQualityIssues(err.report))
+      throw new CliError(`backtest: ${v.data} rejected: ${err.report.quality.errors} row error(s) under policy reject`, 1)
+    }
+    throw err
+  }
   progress.done()
+  if (!v.quiet) process.stderr.write(formatQualityIssues(data.report))
   const base = defaultMarket(symbol)
   const market: Market = {
     ...base,

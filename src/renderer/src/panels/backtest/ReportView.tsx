@@ -57,8 +57,10 @@ export function statRows(report: Report): [string, string, string][] {
 
 export function equityOption(series: { name: string; ts: number[]; equity: number[]; drawdown?: number[]; color: string }[]) {
   const withDd = series.filter((s) => s.drawdown)
+  const timeLabels = { color: C.text, fontSize: 10, hideOverlap: true, formatter: { year: '{yyyy}', month: '{yyyy}-{MM}', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}' } }
   return {
     animation: false,
+    useUTC: true,
     backgroundColor: 'transparent',
     legend: series.length > 1 ? { top: 0, data: series.map((s) => s.name), textStyle: { color: C.text, fontSize: 11 } } : undefined,
     tooltip: tooltipStyle({ trigger: 'axis' }),
@@ -68,8 +70,8 @@ export function equityOption(series: { name: string; ts: number[]; equity: numbe
       ...(withDd.length ? [{ left: 70, right: 16, top: '67%', bottom: 46 }] : [])
     ],
     xAxis: [
-      { type: 'time', gridIndex: 0, ...axisStyle(), axisLabel: { show: !withDd.length, color: C.text, fontSize: 10 } },
-      ...(withDd.length ? [{ type: 'time', gridIndex: 1, ...axisStyle() }] : [])
+      { type: 'time', gridIndex: 0, ...axisStyle(), axisLabel: { ...timeLabels, show: !withDd.length } },
+      ...(withDd.length ? [{ type: 'time', gridIndex: 1, ...axisStyle(), axisLabel: timeLabels }] : [])
     ],
     yAxis: [
       { type: 'value', gridIndex: 0, scale: true, ...axisStyle() },
@@ -166,7 +168,11 @@ export function ReportView() {
         {picker}
         {summary ? (
           <span className="muted">
-            {summary.engine} · {Object.entries(summary.params).map(([k, v]) => `${k}=${v}`).join(' ')}
+            {summary.engine} ·{' '}
+            {Object.entries(summary.params)
+              .filter(([, v]) => v !== '')
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}
           </span>
         ) : null}
       </div>
