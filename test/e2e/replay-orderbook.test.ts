@@ -112,19 +112,26 @@ describe('replay of the Binance spot order-book capture', () => {
     expect(await page.locator('[data-testid=own-off-ladder]').count()).toBe(0)
   })
 
-  it('shows a denial or rejection as a readable message, not a silent failure', async () => {
+  it('says why an order is not sent, and shows the venue’s rejection in the engine log', async () => {
     const { page } = h
     await page.selectOption('[data-testid=ticket-type]', 'limit')
     await page.fill('[data-testid=ticket-amount]', '0.01')
     await page.fill('[data-testid=ticket-price]', '')
     await page.click('[data-testid=ticket-submit]')
     await expect.poll(() => page.locator('[data-testid=ticket-result]').textContent()).toBe('Not sent: limit price must be a number above 0')
-    // the host refuses a symbol the session does not trade
+    // a symbol the session does not trade is accepted by the risk gate, then rejected by the simulated venue
     await page.fill('[data-testid=ticket-symbol]', 'NOPE/USDT')
     await page.fill('[data-testid=ticket-price]', '100')
     await page.click('[data-testid=ticket-submit]')
-    await expect.poll(() => page.locator('[data-testid=ticket-result][role=alert]').textContent()).toMatch(/NOPE\/USDT/)
+    await expect.poll(() => page.locator('[data-testid=ticket-result]').textContent()).toMatch(/^Sent buy 0.01 NOPE\/USDT limit @ 100 — /)
+    const clientOrderId = (await page.locator('[data-testid=ticket-result]').textContent())!.split(' — ')[1]
     await page.fill('[data-testid=ticket-symbol]', '')
+    await page.click('[data-tab=log]')
+    await page.fill('[data-testid=log-search]', clientOrderId)
+    const line = page.locator('[data-testid=log-list] .log-line.lvl-warn')
+    await expect.poll(() => line.first().textContent()).toMatch(new RegExp(`order ${clientOrderId} rejected: .+`))
+    await h.browser.screenshot('replay-log-rejection')
+    await page.fill('[data-testid=log-search]', '')
 
     await page.click('[data-testid=replay-stop]')
     await expect.poll(() => page.locator('[data-testid=replay-status]').getAttribute('data-status')).toBe('stopped')

@@ -32,8 +32,16 @@ export function unwrap(s: Schema): Schema {
   return d.type === 'optional' || d.type === 'nullable' ? unwrap(d.innerType as Schema) : s
 }
 
+const kindsCache = new WeakMap<Schema, Set<Kind>>()
+
 /** The JSON kinds a schema accepts at all (constraints aside). */
 export function acceptedKinds(s: Schema): Set<Kind> {
+  let kinds = kindsCache.get(s)
+  if (!kinds) kindsCache.set(s, (kinds = computeKinds(s)))
+  return kinds
+}
+
+function computeKinds(s: Schema): Set<Kind> {
   const d = def(s)
   switch (d.type) {
     case 'string':
@@ -191,6 +199,8 @@ export function createGenerator(seed: number): Generator {
     const all = nodes(holder, schema)
     const typed = all.filter((n) => n.schema !== undefined)
     const objects = all.filter((n) => typeof n.value === 'object' && n.value !== null && !Array.isArray(n.value))
+    // nodes() is cheap for these samples (a few dozen nodes); the lists are rebuilt per mutation
+    // because an earlier mutation may have replaced whole subtrees.
     switch (name) {
       case 'wrong-type': {
         const candidates = typed.flatMap((n) => {
@@ -259,7 +269,7 @@ export function createGenerator(seed: number): Generator {
       case 'deep-nesting': {
         const n = pick(all)
         if (!n.parent) return false
-        set(n, deep(40 + int(500)))
+        set(n, deep(40 + int(120)))
         return true
       }
       case 'bad-enum': {
@@ -321,8 +331,10 @@ export function createGenerator(seed: number): Generator {
 /**
  * JSON text that keeps non-finite numbers as the (invalid) literals NaN / Infinity. The huge
  * string is spliced in by concatenation (a cheap rope) instead of being serialised each time.
+ * `plain`: the caller knows the value holds neither, so the slow replacer is skipped.
  */
-export function toLooseJson(value: unknown): string {
+export function toLooseJson(value: unknown, plain = false): string {
+  if (plain) return JSON.stringify(value) ?? 'undefined'
   const marks = new Map<string, string>()
   const text = JSON.stringify(value, (_k, v: unknown) => {
     if ((typeof v === 'number' && !Number.isFinite(v)) || v === HUGE_STRING) {

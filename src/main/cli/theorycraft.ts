@@ -5,7 +5,9 @@ const JS_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError',
 const HELP = `theorycraft — TheoryCraft Workstation command line
 
 Commands
-  backtest   run an engine over a data file with the simulated broker
+  backtest   run an engine over a data file or a stored series with the simulated broker
+  import     import a data file into the market-data store (quality gate, incremental append)
+  data       list, show and delete the series of the market-data store
   journal    list, show and verify journaled sessions
   engines    list the built-in engines and their parameters
 
@@ -16,6 +18,8 @@ Data folder: $THEORYCRAFT_HOME or ~/.theorycraft (journal.sqlite, market-data.sq
 /** Loads only the module of the command being run, so start-up pays for nothing else. */
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   backtest: async () => (await import('./commands/backtest')).backtestCommand,
+  import: async () => (await import('./commands/import')).importCommand,
+  data: async () => (await import('./commands/data')).dataCommand,
   journal: async () => (await import('./commands/journal')).journalCommand,
   engines: async () => (await import('./commands/engines')).enginesCommand
 }

@@ -2,8 +2,11 @@ import type { BarSeries, QuoteSeries, TradeSeries } from '../core/data/bar-serie
 import { seriesFingerprint } from '../core/data/fingerprint'
 import { importFile } from '../core/data/import-file'
 import type { ImportOptions, ImportReport } from '../core/data/import-report'
+import { ISSUE_KINDS, type QualityReport } from '../core/data/quality'
 import { ResampleStage } from '../core/market/resample-stage'
 import type { SourceStage } from '../core/market/stored-source'
+import { MarketStore, type SeriesImport, type SeriesInfo, type StoredSeries } from '../core/store'
+import type { Market } from '../../shared/market'
 
 export interface LoadOptions {
   symbol: string
@@ -22,8 +25,11 @@ export interface LoadedMarketData {
   /** the bars those stages build, for equity sampling */
   sampleBars?: { symbol: string; timeframe: string }
   fingerprint: string
-  quality: ImportReport['quality']
-  report: ImportReport
+  quality: QualityReport
+  /** The file's import report; for a stored series, that of the import that created it (if recorded). */
+  report?: ImportReport
+  /** Set when the data came from the market-data store. */
+  stored?: { store: string; series: SeriesInfo; imports: SeriesImport[]; instrument?: Market }
   warnings: string[]
 }
 
@@ -38,22 +44,70 @@ export async function loadMarketData(path: string, options: LoadOptions): Promis
     policy: options.policy as ImportOptions['policy']
   }
   const result = await importFile(path, importOptions, (p) => options.onProgress?.(p.bytesRead, p.totalBytes))
-  const { report } = result
-  const q = report.quality
+  return { ...forBacktest(result, seriesFingerprint(result.series), result.report.quality, options.timeframe, options.timezone), report: result.report }
+}
+
+export interface StoreLoadOptions {
+  /** Inclusive bounds on bar open / tick time: only these rows are read. */
+  from?: number
+  to?: number
+  /** With trades: build bars of this timeframe for bar-based engines. */
+  timeframe?: string
+  timezone?: string
+}
+
+/**
+ * Loads a series from the market-data store for a backtest. The fingerprint and quality are the
+ * stored series' (the whole series, whatever range is read), so a manifest ties the run to it.
+ */
+export function loadStoredSeries(storePath: string, id: string, options: StoreLoadOptions = {}): LoadedMarketData {
+  const store = MarketStore.open(storePath, { readonly: true })
+  try {
+    // Throws a typed unknown-series error for a missing id.
+    const stored = store.readSeries(id, { from: options.from, to: options.to })
+    const info = store.getSeries(id)!
+    const imports = store.seriesImports(id)
+    // An instrument listed at several venues: the first by venue name (the manifest records which).
+    const instrument = store.listInstruments().find((m) => m.symbol === info.symbol)
+    const loaded = forBacktest(stored, info.fingerprint, info.quality ?? emptyQuality(), options.timeframe, options.timezone)
+    const conflicting = imports.reduce((n, i) => n + i.rowsConflicting, 0)
+    if (conflicting > 0) loaded.warnings.push(`data: ${conflicting} row(s) of appended files differed from the stored data and were not written (see "theorycraft data show ${id}")`)
+    return { ...loaded, report: imports[0]?.report ?? undefined, stored: { store: storePath, series: info, imports, instrument } }
+  } finally {
+    store.close()
+  }
+}
+
+function forBacktest(data: StoredSeries, fingerprint: string, q: QualityReport, timeframe: string | undefined, timezone: string | undefined): LoadedMarketData {
   const warnings: string[] = []
   if (q.errors > 0) warnings.push(`data quality: ${q.errors} row(s) rejected under policy ${q.policy} (see manifest.dataQuality)`)
   if (q.counts.gap > 0) warnings.push(`data quality: ${q.counts.gap} gap(s) in the bars`)
-  const fingerprint = seriesFingerprint(result.series)
-  switch (result.kind) {
+  switch (data.kind) {
     case 'bars':
-      return { series: { bars: [result.series] }, stages: [], fingerprint, quality: q, report, warnings }
+      return { series: { bars: [data.series] }, stages: [], fingerprint, quality: q, warnings }
     case 'trades': {
       // Trades drive the broker's fills; bars for bar-based engines are built from them.
-      const stages = options.timeframe ? [new ResampleStage(result.series.symbol, 'trades', options.timeframe, options.timezone)] : []
-      const sampleBars = options.timeframe ? { symbol: result.series.symbol, timeframe: options.timeframe } : undefined
-      return { series: { trades: [result.series] }, stages, sampleBars, fingerprint, quality: q, report, warnings }
+      const stages = timeframe ? [new ResampleStage(data.series.symbol, 'trades', timeframe, timezone)] : []
+      const sampleBars = timeframe ? { symbol: data.series.symbol, timeframe } : undefined
+      return { series: { trades: [data.series] }, stages, sampleBars, fingerprint, quality: q, warnings }
     }
     case 'quotes':
-      return { series: { quotes: [result.series] }, stages: [], fingerprint, quality: q, report, warnings }
+      return { series: { quotes: [data.series] }, stages: [], fingerprint, quality: q, warnings }
+  }
+}
+
+/** For a series stored without a quality report (e.g. bars fetched and stored through the API). */
+function emptyQuality(): QualityReport {
+  return {
+    policy: 'keep-gaps',
+    errors: 0,
+    warnings: 0,
+    counts: Object.fromEntries(ISSUE_KINDS.map((k) => [k, 0])) as QualityReport['counts'],
+    rowsDropped: 0,
+    missingBars: 0,
+    syntheticBars: 0,
+    outlierSigma: 0,
+    issues: [],
+    issuesTruncated: false
   }
 }

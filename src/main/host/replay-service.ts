@@ -149,7 +149,7 @@ export class ReplayService {
     } else if (msg.type === 'ended') {
       const worker = session.worker
       session.worker = null
-      void worker?.terminate()
+      worker?.release()
     }
   }
 

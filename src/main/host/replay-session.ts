@@ -211,7 +211,8 @@ export class ReplaySession {
   }
 
   killSwitch(p: WorkerMethods['killSwitch']['params']): { cancelled: number } {
-    if (this.ended) return { cancelled: 0 }
+    // an ended session is not counted as one the kill switch reached
+    this.requireLive()
     const cancelled = this.kernel.broker.account.openOrders().length
     this.kernel.killSwitch(p.by, `${p.reason || 'no reason given'} (pressed at ${new Date(p.pressedAt).toISOString()})`, p.flatten)
     this.settle()
@@ -246,7 +247,9 @@ export class ReplaySession {
     this.seek?.done()
     this.seek = null
     this.sendViews()
-    this.onEnded()
+    // after the reply to the command that ended the session (sent on a microtask), not before it:
+    // the host lets the worker go when it hears of the end
+    setImmediate(() => this.onEnded())
   }
 
   /** Drops a session that never started (its engine failed to start): nothing is posted. */

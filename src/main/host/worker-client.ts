@@ -21,6 +21,7 @@ export class WorkerClient {
   private nextId = 1
   private exited = false
   private terminating = false
+  private releasing = false
   private lastError: string | null = null
 
   constructor(
@@ -45,13 +46,19 @@ export class WorkerClient {
   }
 
   call<M extends WorkerMethod>(method: M, params: WorkerMethods[M]['params'], onProgress?: Progress): Promise<WorkerMethods[M]['result']> {
-    if (this.exited) return Promise.reject(new WorkstationError('Unavailable', 'the session worker has stopped'))
+    if (this.exited || this.releasing) return Promise.reject(new WorkstationError('Unavailable', 'the session worker has stopped'))
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, onProgress })
       const msg: ToWorker = { type: 'call', id, method, params }
       this.worker.postMessage(msg)
     })
+  }
+
+  /** Stops the worker once the calls already made are answered (their replies are on the way). */
+  release(): void {
+    this.releasing = true
+    if (this.pending.size === 0) void this.terminate()
   }
 
   /** Stops the worker; pending calls reject as cancelled. */
@@ -68,6 +75,7 @@ export class WorkerClient {
       this.pending.delete(msg.id)
       if ('error' in msg) p.reject(new WorkstationError(msg.error.type, msg.error.message))
       else p.resolve(msg.result)
+      if (this.releasing && this.pending.size === 0) void this.terminate()
     } else if (msg.type === 'progress') {
       this.pending.get(msg.id)?.onProgress?.(msg.done, msg.total, msg.elapsedMs)
     } else {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const ROOT = resolve(__dirname, '../../..')
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const INDEX = join(ROOT, 'out/renderer/index.html')
 const LOCK = join(ROOT, 'out/.renderer-build.lock')
 

@@ -7,8 +7,8 @@ import type { SimulatedBrokerConfig } from '../../core/broker/config'
 import { Journal } from '../../core/journal/journal'
 import { renderHtmlReport } from '../../core/report/html-report'
 import { loadEngine } from '../../host/engine-loader'
-import { defaultJournalPath } from '../../host/data-folder'
-import { loadMarketData, type LoadedMarketData } from '../../host/load-market-data'
+import { defaultJournalPath, defaultStorePath } from '../../host/data-folder'
+import { loadMarketData, loadStoredSeries, type LoadedMarketData } from '../../host/load-market-data'
 import { DataQualityError } from '../../core/data/errors'
 import { APP_VERSION } from '../../host/app-version'
 import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } from '../args'
@@ -17,26 +17,33 @@ import { ProgressLine } from '../progress-line'
 import { formatQualityIssues } from '../quality-summary'
 import { formatSummary } from '../summary-table'
 
-export const BACKTEST_HELP = `theorycraft backtest --data FILE --engine NAME|FILE [options]
+export const BACKTEST_HELP = `theorycraft backtest --data FILE | --series ID --engine NAME|FILE [options]
 
-Runs an engine over bars or trades from a file with the simulated broker, in virtual time.
+Runs an engine over bars or trades from a file or the market-data store with the simulated
+broker, in virtual time.
 
 Data
   --data FILE            CSV / JSON / .gz file of bars, trades or quotes (format detected)
+  --series ID            a series of the market-data store instead (see "theorycraft data list");
+                         its symbol, instrument, fingerprint and quality report come from the store
+  --store PATH           the market-data store (default: the data folder's market-data.sqlite)
   --symbol SYM           symbol of the data (default: from the file name)
   --timeframe TF         bar timeframe (1m, 5m, 1h, 1d, 1w, 1M); with trades: build bars of it
-  --format NAME          force a format (see "theorycraft import --help")
+  --format NAME          force a format (see "theorycraft import --help"); --data only
   --timezone TZ          zone of timestamps that have none (IANA name or +02:00; default UTC)
-  --stamp open|close     whether a bar's time in the file is its open or its close (default open)
-  --policy P             data-quality policy: reject | drop | keep-gaps | forward-fill (default keep-gaps)
+  --stamp open|close     whether a bar's time in the file is its open or its close (default open);
+                         --data only
+  --policy P             data-quality policy: reject | drop | keep-gaps | forward-fill (default
+                         keep-gaps); --data only (a stored series was gated when it was imported)
   --from T, --to T       time range (ISO date/time, UTC unless zoned, or epoch ms)
 Engine
   --engine NAME|FILE     built-in engine (sma-cross, rsi-reversion, breakout, grid) or a .ts/.js file
   --param k=v            engine parameter (repeatable)
 Broker and account
   --cash N               initial cash in the quote currency (default 10000)
-  --fee RATE             taker fee as a fraction of notional (default 0), e.g. 0.001 = 0.1%
-  --maker-fee RATE       maker fee (default: same as --fee)
+  --fee RATE             taker fee as a fraction of notional (default 0, or the stored instrument's
+                         with --series), e.g. 0.001 = 0.1%
+  --maker-fee RATE       maker fee (default: same as --fee, or the stored instrument's)
   --fixed-fee N          fixed fee per fill in the quote currency (default 0)
   --slippage BPS         slippage on taker fills in basis points (default 0)
   --latency MS           order latency to the simulated venue (default 0)
@@ -65,6 +72,8 @@ Output
 
 const FLAGS = {
   data: { type: 'string' },
+  series: { type: 'string' },
+  store: { type: 'string' },
   symbol: { type: 'string' },
   timeframe: { type: 'string' },
   format: { type: 'string' },
@@ -110,7 +119,13 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     return 0
   }
   if (positionals.length) throw new CliError(`backtest: unexpected argument "${positionals[0]}"`)
-  if (!v.data) throw new CliError('backtest: --data FILE is required\nRun "theorycraft backtest --help" for the flags.')
+  if (!v.data && !v.series) throw new CliError('backtest: --data FILE is required (or --series ID for a series of the market-data store)\nRun "theorycraft backtest --help" for the flags.')
+  if (v.data && v.series) throw new CliError('backtest: give either --data FILE or --series ID, not both')
+  if (v.series) {
+    for (const flag of ['format', 'stamp', 'policy'] as const) {
+      if (v[flag] !== undefined) throw new CliError(`backtest: --${flag} applies to --data files; a stored series was gated when it was imported`)
+    }
+  } else if (v.store !== undefined) throw new CliError('backtest: --store applies to --series')
   if (!v.engine) throw new CliError('backtest: --engine NAME|FILE is required (built-in: sma-cross, rsi-reversion, breakout, grid)')
   const cmd = 'backtest'
   const oneOf = (name: string, raw: string | undefined, allowed: readonly string[], fallback: string) => {
@@ -142,30 +157,40 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const params = paramFlags(cmd, v.param)
 
   const definition = await loadEngine(v.engine)
-  const symbol = v.symbol ?? basename(v.data).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
-  const progress = new ProgressLine('reading data', 'bytes')
   let data: LoadedMarketData
-  try {
-    data = await loadMarketData(v.data, {
-      symbol,
-      timeframe: v.timeframe,
-      format: v.format,
-      timezone: v.timezone,
-      stamp: v.stamp,
-      policy: v.policy,
-      onProgress: (done, total) => progress.update(done, total)
-    })
-  } catch (err) {
-    progress.done()
-    if (err instanceof DataQualityError) {
-      process.stderr.write(formatQualityIssues(err.report))
-      throw new CliError(`backtest: ${v.data} rejected: ${err.report.quality.errors} row error(s) under policy reject`, 1)
+  let symbol: string
+  if (v.series) {
+    data = loadStoredSeries(v.store ?? defaultStorePath(), v.series, { from, to, timeframe: v.timeframe, timezone: v.timezone })
+    symbol = data.stored!.series.symbol
+    if (v.symbol !== undefined && v.symbol !== symbol) throw new CliError(`backtest: series ${v.series} holds ${symbol}, not ${v.symbol}`)
+  } else {
+    symbol = v.symbol ?? basename(v.data!).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
+    const progress = new ProgressLine('reading data', 'bytes')
+    try {
+      data = await loadMarketData(v.data!, {
+        symbol,
+        timeframe: v.timeframe,
+        format: v.format,
+        timezone: v.timezone,
+        stamp: v.stamp,
+        policy: v.policy,
+        onProgress: (done, total) => progress.update(done, total)
+      })
+    } catch (err) {
+      progress.done()
+      if (err instanceof DataQualityError) {
+        process.stderr.write(formatQualityIssues(err.report))
+        throw new CliError(`backtest: ${v.data} rejected: ${err.report.quality.errors} row error(s) under policy reject`, 1)
+      }
+      throw err
     }
-    throw err
+    progress.done()
   }
-  progress.done()
-  if (!v.quiet) process.stderr.write(formatQualityIssues(data.report))
-  const base = defaultMarket(symbol)
+  if (!v.quiet && data.report) process.stderr.write(formatQualityIssues(data.report))
+  const instrument = data.stored?.instrument
+  // A stored instrument's fees apply unless the command line gives them (null: the market's own rate).
+  if (instrument && v.fee === undefined) broker.fees = { ...broker.fees!, taker: null, maker: v['maker-fee'] === undefined ? null : broker.fees!.maker }
+  const base = instrument ?? defaultMarket(symbol)
   const market: Market = {
     ...base,
     precision: {
@@ -173,8 +198,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       amount: numberFlag(cmd, 'amount-step', v['amount-step'], base.precision.amount, positive)
     },
     limits: {
-      amount: { min: numberFlag(cmd, 'min-amount', v['min-amount'], 0, nonNegative) },
-      cost: { min: numberFlag(cmd, 'min-cost', v['min-cost'], 0, nonNegative) }
+      amount: { min: numberFlag(cmd, 'min-amount', v['min-amount'], base.limits.amount.min, nonNegative) },
+      cost: { min: numberFlag(cmd, 'min-cost', v['min-cost'], base.limits.cost.min, nonNegative) }
     }
   }
   broker.currency = market.quote
@@ -185,7 +210,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const sessionId = journal
     ? journal.createSession({
         mode: 'backtest',
-        config: { data: v.data, engine: v.engine, params, broker, risk, seed, from, to },
+        config: { ...dataSource(v.data, data), engine: v.engine, params, broker, risk, seed, from, to },
         engines: [{ name: definition.name, version: APP_VERSION }],
         appVersion: APP_VERSION,
         dataFingerprint: data.fingerprint,
@@ -213,9 +238,19 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       journalMarket: Boolean(v['journal-market']),
       manifest: {
         engine: definition.name,
-        data: v.data,
+        ...dataSource(v.data, data),
         dataFingerprint: data.fingerprint,
         dataQuality: data.quality,
+        ...(data.stored && {
+          dataImports: data.stored.imports.map((i) => ({
+            action: i.action,
+            file: i.sourceFile,
+            rowsAppended: i.rowsAppended,
+            rowsIdentical: i.rowsIdentical,
+            rowsConflicting: i.rowsConflicting
+          })),
+          instrument: data.stored.instrument ?? null
+        }),
         appVersion: APP_VERSION,
         sessionId,
         fillRules: 'README.md#fill-fee-and-accounting-rules'
@@ -239,6 +274,11 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const faulted = result.engines.filter((e) => e.state === 'faulted')
   for (const e of faulted) process.stderr.write(`engine ${e.id} faulted: ${e.fault}\n`)
   return faulted.length > 0 ? 1 : 0
+}
+
+/** Where the data came from: the file, or the store and series. */
+function dataSource(file: string | undefined, data: LoadedMarketData): Record<string, string> {
+  return data.stored ? { store: data.stored.store, series: data.stored.series.id } : { data: file! }
 }
 
 function optional(cmd: string, name: string, raw: string | undefined): number | undefined {

@@ -71,7 +71,8 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     ...quotes.map((s) => quoteCursor(s, config.from, config.to))
   ]
   if (cursors.every((c) => c.length === 0)) throw new Error('backtest: no data in the selected range')
-  const source = new StoredSource(cursors, config.stages ?? [])
+  // Small batches: their events die young instead of being promoted to the old generation.
+  const source = new StoredSource(cursors, config.stages ?? [], 256)
 
   const params = config.engines.map((e) => ({ ...e, values: resolveParams(e.definition.params, e.params) }))
   const broker = new SimulatedBroker({ ...config.broker, markets: config.markets })
@@ -123,7 +124,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
         // Fills are applied before the bar is shown to engines; refresh the last sample.
         if (samples > 0) {
           sampleEquity[samples - 1] = account.equity()
-          samplePosition[samples - 1] = account.position(primarySymbol).amount
+          samplePosition[samples - 1] = account.positionAmount(primarySymbol)
         }
         return
       default:
@@ -135,7 +136,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     if (samples > 0 && ts <= sampleTs[samples - 1]) return
     sampleTs[samples] = ts
     sampleEquity[samples] = account.equity()
-    samplePosition[samples] = account.position(primarySymbol).amount
+    samplePosition[samples] = account.positionAmount(primarySymbol)
     priceTs[samples] = openTime
     priceOpen[samples] = o
     priceHigh[samples] = h

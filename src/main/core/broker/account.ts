@@ -23,6 +23,13 @@ interface PositionState {
 
 const FLAT: Readonly<PositionState> = { amount: 0, entryPrice: 0, realizedPnl: 0, fees: 0 }
 
+/** What the account keeps per symbol: the last mark and, once it has traded, its position. */
+interface SymbolState {
+  readonly symbol: string
+  mark: number | undefined
+  position: PositionState | null
+}
+
 /**
  * One simulated account in one currency: cash, a signed position per symbol (average-cost
  * entry price, realized P&L gross of fees, fees kept apart) and the last mark per symbol.
@@ -37,8 +44,11 @@ export class Account implements AccountView {
   private feesTotal = 0
   private readonly markets = new Map<string, Market>()
   private readonly amountDecimals = new Map<string, number>()
-  private readonly positionState = new Map<string, PositionState>()
-  private readonly marks = new Map<string, number>()
+  private readonly symbols = new Map<string, SymbolState>()
+  /** symbols that have traded, in the order of their first fill (equity sums in this order) */
+  private readonly traded: SymbolState[] = []
+  /** the last symbol looked up: a backtest asks about one symbol event after event */
+  private recent: SymbolState | null = null
   private readonly fees: AccountSettings['fees']
 
   constructor(
@@ -77,15 +87,20 @@ export class Account implements AccountView {
 
   /** Fees paid, for one symbol or in total. */
   feesPaid(symbol?: string): number {
-    return symbol === undefined ? this.feesTotal : (this.positionState.get(symbol)?.fees ?? 0)
+    return symbol === undefined ? this.feesTotal : (this.state(symbol)?.position?.fees ?? 0)
   }
 
   setMark(symbol: string, price: number): void {
-    if (price > 0 && Number.isFinite(price)) this.marks.set(symbol, price)
+    if (price > 0 && Number.isFinite(price)) this.stateOf(symbol).mark = price
   }
 
   lastPrice(symbol: string): number | undefined {
-    return this.marks.get(symbol)
+    return this.state(symbol)?.mark
+  }
+
+  /** The signed position amount (what `position(symbol).amount` says, without building the view). */
+  positionAmount(symbol: string): number {
+    return this.state(symbol)?.position?.amount ?? 0
   }
 
   /** Books one execution: cash moves by the notional and the fee; the position by average cost. */
@@ -94,7 +109,12 @@ export class Account implements AccountView {
     const signed = side === 'buy' ? amount : -amount
     this.cash -= signed * price + fee
     this.feesTotal += fee
-    const p = { ...(this.positionState.get(symbol) ?? FLAT) }
+    const st = this.stateOf(symbol)
+    if (st.position === null) {
+      st.position = { ...FLAT }
+      this.traded.push(st)
+    }
+    const p = st.position
     p.fees += fee
     if (p.amount === 0 || Math.sign(p.amount) === Math.sign(signed)) {
       const size = Math.abs(p.amount)
@@ -107,12 +127,12 @@ export class Account implements AccountView {
       if (p.amount === 0) p.entryPrice = 0
       else if (Math.sign(p.amount) === Math.sign(signed)) p.entryPrice = price // flipped: the rest opened at this price
     }
-    this.positionState.set(symbol, p)
   }
 
   position(symbol: string): PositionView {
-    const p = this.positionState.get(symbol) ?? FLAT
-    const mark = this.markOf(symbol, p)
+    const st = this.state(symbol)
+    const p = st?.position ?? FLAT
+    const mark = st?.mark ?? p.entryPrice
     return {
       symbol,
       amount: p.amount,
@@ -125,12 +145,16 @@ export class Account implements AccountView {
 
   /** Every symbol that has traded, flat or not. */
   positions(): PositionView[] {
-    return [...this.positionState.keys()].map((s) => this.position(s))
+    return this.traded.map((st) => this.position(st.symbol))
   }
 
   equity(): number {
     let equity = this.cash
-    for (const [symbol, p] of this.positionState) equity += p.amount * this.markOf(symbol, p)
+    const traded = this.traded
+    for (let i = 0; i < traded.length; i++) {
+      const p = traded[i].position!
+      equity += p.amount * (traded[i].mark ?? p.entryPrice)
+    }
     return equity
   }
 
@@ -149,7 +173,7 @@ export class Account implements AccountView {
     let used = 0
     for (const m of this.markets.values()) {
       if (m.base !== currency) continue
-      total += this.positionState.get(m.symbol)?.amount ?? 0
+      total += this.state(m.symbol)?.position?.amount ?? 0
       used += this.reservedBase(m.symbol)
     }
     return { currency, free: total - used, used, total }
@@ -194,7 +218,7 @@ export class Account implements AccountView {
       const free = this.cash - this.reservedQuote()
       return lessOrClose(need, free) ? null : `insufficient balance: needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
     }
-    const free = (this.positionState.get(order.symbol)?.amount ?? 0) - this.reservedBase(order.symbol)
+    const free = this.positionAmount(order.symbol) - this.reservedBase(order.symbol)
     return lessOrClose(amount, free) ? null : `insufficient balance: needs ${fmt(amount)} ${m?.base ?? order.symbol}, ${fmt(free)} free`
   }
 
@@ -206,25 +230,40 @@ export class Account implements AccountView {
       const free = this.cash - this.reservedQuote(orderId)
       return lessOrClose(need, free) ? null : `needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
     }
-    const free = (this.positionState.get(symbol)?.amount ?? 0) - this.reservedBase(symbol, orderId)
+    const free = this.positionAmount(symbol) - this.reservedBase(symbol, orderId)
     return lessOrClose(amount, free) ? null : `needs ${fmt(amount)} ${this.markets.get(symbol)?.base ?? symbol}, ${fmt(free)} free`
   }
 
   /** Margin rule: after the trade, Σ |amount| × price ≤ equity × leverage; trades that shrink a position always pass. */
   private checkMargin(symbol: string, side: Side, amount: number, price: number): string | null {
-    const before = this.positionState.get(symbol)?.amount ?? 0
+    const before = this.positionAmount(symbol)
     const after = before + (side === 'buy' ? amount : -amount)
     if (Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before)) return null
     let gross = Math.abs(after) * price
-    for (const [s, p] of this.positionState) if (s !== symbol) gross += Math.abs(p.amount) * this.markOf(s, p)
+    for (const st of this.traded) if (st.symbol !== symbol) gross += Math.abs(st.position!.amount) * (st.mark ?? st.position!.entryPrice)
     const limit = this.equity() * this.leverage
     return lessOrClose(gross, limit)
       ? null
       : `insufficient balance: exposure ${fmt(gross)} ${this.currency} would exceed equity × leverage = ${fmt(limit)}`
   }
 
-  private markOf(symbol: string, p: PositionState): number {
-    return this.marks.get(symbol) ?? p.entryPrice
+  /** The symbol's state, if the account has seen the symbol (a mark or a fill). */
+  private state(symbol: string): SymbolState | undefined {
+    const recent = this.recent
+    if (recent !== null && recent.symbol === symbol) return recent
+    const st = this.symbols.get(symbol)
+    if (st !== undefined) this.recent = st
+    return st
+  }
+
+  private stateOf(symbol: string): SymbolState {
+    let st = this.state(symbol)
+    if (st === undefined) {
+      st = { symbol, mark: undefined, position: null }
+      this.symbols.set(symbol, st)
+      this.recent = st
+    }
+    return st
   }
 
   private maxRate(symbol: string): number {
@@ -235,7 +274,7 @@ export class Account implements AccountView {
   private refPrice(o: OrderView): number {
     if (o.type === 'limit' || o.type === 'stop-limit') return o.price ?? 0
     if (o.type === 'stop-market') return o.stopPrice ?? 0
-    return this.marks.get(o.symbol) ?? 0
+    return this.lastPrice(o.symbol) ?? 0
   }
 
   private reservedQuote(exclude?: string): number {
@@ -267,7 +306,7 @@ export class Account implements AccountView {
 
   private grossExposure(): number {
     let gross = 0
-    for (const [s, p] of this.positionState) gross += Math.abs(p.amount) * this.markOf(s, p)
+    for (const st of this.traded) gross += Math.abs(st.position!.amount) * (st.mark ?? st.position!.entryPrice)
     return gross
   }
 

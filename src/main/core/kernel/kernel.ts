@@ -75,6 +75,11 @@ interface Slot {
   marketOff: boolean
   symbols: Set<string> | null
   marketTypes: Set<string> | null
+  /** the filters' answer for the last symbol and type seen (streams repeat them event after event) */
+  lastSymbol: string | null
+  lastSymbolOk: boolean
+  lastType: string | null
+  lastTypeOk: boolean
   brokerOff: boolean
   brokerTypes: Set<string> | null
   eventsIn: number
@@ -159,6 +164,10 @@ export class Kernel {
       marketAll: market === undefined || (market !== false && !market.symbols && !market.types),
       symbols: market && market.symbols ? new Set(market.symbols) : null,
       marketTypes: market && market.types ? new Set(market.types) : null,
+      lastSymbol: null,
+      lastSymbolOk: false,
+      lastType: null,
+      lastTypeOk: false,
       brokerOff: broker === false,
       brokerTypes: broker && broker.types ? new Set(broker.types) : null,
       eventsIn: 0,
@@ -210,26 +219,24 @@ export class Kernel {
   /** Hot path: one market event. */
   processMarket(event: MarketEvent): void {
     const ts = event.ts
-    if (this.opts.broker.nextWakeTs() <= ts || this.timers.peekTs() <= ts) this.runDue(ts)
-    this.opts.clock.advance?.(ts)
+    const { broker, clock, journal, observer } = this.opts
+    if (broker.nextWakeTs() <= ts || this.timers.peekTs() <= ts) this.runDue(ts)
+    clock.advance?.(ts)
     const seq = ++this.seqNo
     event.seq = seq
     this.currentCause = seq
-    if (this.opts.journalMarket && this.opts.journal) this.opts.journal.append(++this.journalSeq, ts, event.type, event)
-    this.opts.broker.onMarket(event)
+    if (this.opts.journalMarket && journal) journal.append(++this.journalSeq, ts, event.type, event)
+    broker.onMarket(event)
     const slots = this.slots
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]
       if (slot.state !== 'running' || slot.marketOff || slot.engine.onMarket === undefined) continue
-      if (!slot.marketAll) {
-        if (slot.symbols !== null && !slot.symbols.has((event as { symbol?: string }).symbol ?? '')) continue
-        if (slot.marketTypes !== null && !slot.marketTypes.has(event.type)) continue
-      }
+      if (!slot.marketAll && !wantsMarket(slot, event)) continue
       slot.eventsIn++
       this.callMarket(slot, event)
     }
-    this.opts.observer?.(event)
-    if (this.opts.broker.outbox.length > 0) this.drain()
+    if (observer !== undefined) observer(event)
+    if (broker.outbox.length > 0) this.drain()
   }
 
   processMarketBatch(events: readonly MarketEvent[]): void {
@@ -559,6 +566,26 @@ export class Kernel {
       random: slot.random
     }
   }
+}
+
+/** The slot's symbol and type filters, answered from the last decision while the stream repeats. */
+function wantsMarket(slot: Slot, event: MarketEvent): boolean {
+  if (slot.symbols !== null) {
+    const symbol = (event as { symbol?: string }).symbol ?? ''
+    if (symbol !== slot.lastSymbol) {
+      slot.lastSymbol = symbol
+      slot.lastSymbolOk = slot.symbols.has(symbol)
+    }
+    if (!slot.lastSymbolOk) return false
+  }
+  if (slot.marketTypes !== null) {
+    if (event.type !== slot.lastType) {
+      slot.lastType = event.type
+      slot.lastTypeOk = slot.marketTypes.has(event.type)
+    }
+    if (!slot.lastTypeOk) return false
+  }
+  return true
 }
 
 function ownerOf(event: BrokerEvent, byClientId: Map<string, string>, byOrderId: Map<string, string>): string | null {

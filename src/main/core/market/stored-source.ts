@@ -36,8 +36,10 @@ export class StoredSource implements MarketSource {
   nextBatch(): MarketEvent[] | null {
     if (this.finished) return null
     const out: MarketEvent[] = []
-    const emitAt = (level: number) => (event: MarketEvent) => this.pass(event, level, out)
     const cursors = this.cursors
+    const stages = this.stages
+    // one emitter per stage level for the whole batch, not a closure per event
+    const emits = stages.map((_, level) => (derived: MarketEvent) => this.pass(derived, level + 1, out, emits))
     while (out.length < this.batchSize) {
       let best = -1
       let bestTs = Infinity
@@ -49,22 +51,21 @@ export class StoredSource implements MarketSource {
         }
       }
       if (best < 0) {
-        for (let level = 0; level < this.stages.length; level++) this.stages[level].finish(emitAt(level + 1))
+        for (let level = 0; level < stages.length; level++) stages[level].finish(emits[level])
         this.finished = true
         break
       }
       this.done++
-      this.pass(cursors[best].take(), 0, out)
+      const event = cursors[best].take()
+      if (stages.length === 0) out.push(event)
+      else this.pass(event, 0, out, emits)
     }
     return out.length > 0 ? out : this.finished ? null : out
   }
 
   /** An event enters stage `level`; each stage sees what earlier stages produced. */
-  private pass(event: MarketEvent, level: number, out: MarketEvent[]): void {
+  private pass(event: MarketEvent, level: number, out: MarketEvent[], emits: ((derived: MarketEvent) => void)[]): void {
     out.push(event)
-    for (let i = level; i < this.stages.length; i++) {
-      const next = i + 1
-      this.stages[i].process(event, (derived) => this.pass(derived, next, out))
-    }
+    for (let i = level; i < this.stages.length; i++) this.stages[i].process(event, emits[i])
   }
 }

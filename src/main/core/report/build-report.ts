@@ -1,3 +1,4 @@
+import { chartPrice, equityChartIndices, pick, toArray } from './downsample'
 import { drawdownSeries } from './drawdown'
 import { buildRoundTrips, countBarsHeld, type MarkPrice } from './round-trips'
 import { computeStatistics, validateEquityCurve } from './statistics'
@@ -95,18 +96,25 @@ export function buildReport(input: BuildReportInput): BacktestReport {
     openTrades,
     fills: [...input.fills],
     orders: [...(input.orders ?? [])],
-    equity: { ts: Array.from(curve.ts), equity: Array.from(curve.equity) },
-    drawdown: Array.from(drawdownSeries(curve.equity, initialEquity)),
+    equity: { ts: [], equity: [] },
+    drawdown: [],
     journalHash: input.journalHash ?? '',
     warnings
   }
+  // Chart-only series; very long runs keep each bucket's extremes (statistics above use every sample).
+  const drawdown = drawdownSeries(curve.equity, initialEquity)
+  const kept = equityChartIndices(curve.equity, drawdown)
+  report.equity.ts = kept === null ? toArray(curve.ts) : pick(curve.ts, kept)
+  report.equity.equity = kept === null ? toArray(curve.equity) : pick(curve.equity, kept)
+  report.drawdown = kept === null ? toArray(drawdown) : pick(drawdown, kept)
   if (price !== undefined) {
-    report.price = { ts: Array.from(price.ts), close: Array.from(price.close) }
+    const chart = chartPrice(price)
+    report.price = { ts: chart.ts, close: chart.close }
     if (priceSymbol !== undefined) report.price.symbol = priceSymbol
-    if (price.open && price.high && price.low) {
-      report.price.open = Array.from(price.open)
-      report.price.high = Array.from(price.high)
-      report.price.low = Array.from(price.low)
+    if (chart.open && chart.high && chart.low) {
+      report.price.open = chart.open
+      report.price.high = chart.high
+      report.price.low = chart.low
     }
   }
   return report

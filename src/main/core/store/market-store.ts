@@ -163,7 +163,6 @@ interface Columns {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/
-const KINDS: readonly SeriesKind[] = ['bars', 'trades', 'quotes']
 // SQLite's clock: created/updated times are audit metadata, never an input to a computation.
 const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)"
 
@@ -383,7 +382,8 @@ export class MarketStore {
     const quality = meta.quality ?? meta.report?.quality ?? null
     const sourceFile = meta.sourceFile ?? meta.report?.file ?? null
     const report = meta.report === undefined ? null : JSON.stringify(meta.report)
-    const fingerprint = seriesFingerprint(series.length === n ? series : this.build(kind, series.symbol, timeframe, seriesTfMs(series), { kind, n, cols }))
+    // From the columns cut to `length`: the fingerprint hashes whole typed arrays.
+    const fingerprint = seriesFingerprint(this.build(kind, series.symbol, timeframe, seriesTfMs(series), { kind, n, cols }))
     this.transaction('import', id, () => {
       if (this.stmts.getSeries.get(id)) {
         throw new MarketStoreError('series-exists', `market-data store ${this.path}: series ${id} already exists; append to it or choose another id`, { path: this.path, seriesId: id })
@@ -425,12 +425,12 @@ export class MarketStore {
     this.transaction('append', id, () => {
       const row = this.requireSeries(id)
       this.checkCompatible(row, kind, series)
+      this.checkRows(id, incoming, 0, n, NaN)
       const t = cols[0] as Float64Array
       const storedLast = row.last_time ?? -Infinity
       // First incoming row newer than the stored end.
       let p = 0
       while (p < n && t[p] <= storedLast) p++
-      this.checkRows(id, incoming, 0, n, NaN)
       const overlap = p > 0 ? this.compareOverlap(id, row, incoming, p, maxSamples) : { identical: 0, conflicts: 0, samples: [] }
       if (overlap.conflicts > 0 && options.rejectConflicts) {
         const first = overlap.samples[0]!
@@ -661,7 +661,7 @@ export class MarketStore {
         const col = data.cols[k]
         if (col === undefined) return
         const values = col.subarray(s, e) as Column
-        if (spec.optional && values.every((v) => v === 0)) return
+        if (spec.optional && allZero(values)) return
         const { codec, data: blob } = encodeColumn(spec.type, values)
         this.stmts.insertColumn.run(id, seq, spec.name, codec, blob)
       })
@@ -690,14 +690,13 @@ export class MarketStore {
         const b = incoming.cols[k]
         if (a === undefined && b === undefined) return undefined
         const out = newColumn(spec.type, tail.n + take)
-        if (a !== undefined) out.set(a as never)
-        if (b !== undefined) out.set(b.subarray(p, p + take) as never, tail.n)
+        if (a !== undefined) out.set(a)
+        if (b !== undefined) out.set(b.subarray(p, p + take), tail.n)
         return out
       })
     }
     this.stmts.deleteChunkColumns.run(id, last.seq)
     this.stmts.deleteChunk.run(id, last.seq)
-    // The stored rows were checked when written; only the boundary and the new rows need it.
     this.writeChunks(id, merged, 0, merged.n, last.seq, NaN)
     if (p + take < n) this.writeChunks(id, incoming, p + take, n, last.seq + 1, (incoming.cols[0] as Float64Array)[p + take - 1])
   }
@@ -825,6 +824,11 @@ export class MarketStore {
   }
 }
 
+function allZero(values: Column): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return false
+  return true
+}
+
 function seriesTfMs(series: AnySeries): number {
   return 'timeframeMs' in series ? series.timeframeMs : 0
 }
@@ -842,5 +846,3 @@ function toMarket(r: InstrumentRow): Market {
     sessions: r.sessions as Market['sessions']
   }
 }
-
-export { KINDS as SERIES_KINDS }

@@ -19,7 +19,7 @@ export interface TabDef {
   content: () => ReactNode
 }
 
-/** Tabs whose chosen tab is remembered per `id` in localStorage. */
+/** A tab strip over one panel body; the caller holds (and may persist) the active tab. */
 export function Tabs({ id, tabs, active, onChange, tools }: { id: string; tabs: TabDef[]; active: string; onChange: (tab: string) => void; tools?: ReactNode }) {
   const current = tabs.find((t) => t.id === active) ?? tabs[0]
   return (

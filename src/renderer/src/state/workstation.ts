@@ -138,8 +138,9 @@ export class Workstation {
       return true
     } catch (err) {
       const e = toCommandError(err, 'mode.set')
-      this.store.set({ modeNotice: { mode, message: describeError(e) } })
-      if (e.type !== 'Unavailable') this.toast('error', `mode.set failed — ${describeError(e)}`)
+      // only a refusal of the mode itself replaces the mode's controls; anything else is a toast
+      if (e.type === 'Unavailable') this.store.set({ modeNotice: { mode, message: describeError(e) } })
+      else this.toast('error', `mode.set failed — ${describeError(e)}`)
       return false
     }
   }

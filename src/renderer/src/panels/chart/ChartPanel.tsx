@@ -106,9 +106,12 @@ export function ChartPanel() {
   const session = useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
   const source = session?.bars ?? session?.midBars ?? null
   const fromMid = !session?.bars && !!session?.midBars
-  const [tfChoice, setTf] = usePersistentState('chart.timeframe', '')
+  // the chosen display timeframe, remembered per source timeframe (1m bars and 1s candles differ)
+  const [tfChoices, setTfChoices] = usePersistentState<Record<string, string>>('chart.timeframes', {}, (v) => typeof v === 'object' && v !== null)
   const choices = source ? timeframeChoices(source.timeframe) : []
-  const tf = choices.includes(tfChoice) ? tfChoice : (choices[0] ?? '')
+  const tfChoice = source ? tfChoices[source.timeframe] : undefined
+  const tf = tfChoice && choices.includes(tfChoice) ? tfChoice : (choices[0] ?? '')
+  const setTf = (c: string) => source && setTfChoices((m) => ({ ...m, [source.timeframe]: c }))
 
   const throttledSource = useThrottled(source, 250)
   const fills = useThrottled(session?.fills ?? EMPTY_FILLS, 250)
@@ -130,8 +133,10 @@ export function ChartPanel() {
 
   const tools = source ? (
     <div className="chart-tools">
-      <span className="muted">
+      <span className="muted" data-testid="chart-info">
         {source.symbol} · {fromMid ? 'mid price of the book, 1 s candles' : `${source.timeframe} bars`} · {source.ts.length.toLocaleString('en-US')} bars
+        {shown && shown.timeframe !== source.timeframe ? ` → ${shown.ts.length.toLocaleString('en-US')} candles of ${shown.timeframe}` : ''}
+        {tf.endsWith('w') ? ' (weeks start Thursday 00:00 UTC)' : ''}
       </span>
       <div className="segmented" role="radiogroup" aria-label="Timeframe" data-testid="chart-timeframe">
         {choices.map((c) => (

@@ -18,9 +18,9 @@ export function EnginesPanel() {
   const control = async (e: EngineStatus, action: 'pause' | 'resume' | 'stop') => {
     setError(null)
     setBusy(e.id + action)
-    const r = await ws.run('engine.control', { sessionId: session.sessionId, engineId: e.id, action }, { inline: (m) => setError(`${e.id}: ${m}`) })
+    // success shows as the card's new state (from the next engines push); failures inline
+    await ws.run('engine.control', { sessionId: session.sessionId, engineId: e.id, action }, { inline: (m) => setError(`${e.id}: ${m}`) })
     setBusy(null)
-    if (r) ws.toast('info', `Engine ${e.id}: ${r.state}`)
   }
 
   return (

@@ -63,7 +63,9 @@ export function LogPanel() {
       if (!l) return null
       return (
         <div className={`log-line lvl-${l.level} kind-${l.kind}`}>
-          <span className="log-ts">{fmtTime(l.ts, true).slice(11)}</span>
+          <span className="log-ts" title={l.ts > 0 ? `${fmtTime(l.ts, true)} UTC` : 'before the first event'}>
+            {l.ts > 0 ? fmtTime(l.ts, true).slice(11) : '—'}
+          </span>
           <span className="log-engine" title={`session ${l.sessionId}`}>
             {l.engineId}
           </span>

@@ -7,10 +7,14 @@ import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtAmount, fmtNum, fmtTime } from '../../util/format'
 import { usePersistentState } from '../../util/persist'
-import { useThrottled } from '../../util/throttle'
 import { isOpen } from '../account/order-status'
 
 type Level = [number, number]
+
+/** Basis points with enough decimals that a one-tick spread on BTC does not read as 0. */
+function fmtBps(bps: number): string {
+  return fmtNum(bps, bps >= 1 ? 2 : bps >= 0.01 ? 3 : 4)
+}
 
 /** Open own orders by side and price, to mark their levels on the ladder. */
 function ownByPrice(orders: OrderView[], symbol: string): { bid: Map<number, number>; ask: Map<number, number>; all: OrderView[] } {
@@ -51,7 +55,7 @@ function depthOption(book: BookPush, decimals: number) {
     animation: false,
     tooltip: tooltipStyle({ trigger: 'axis', valueFormatter: (v: number) => fmtAmount(v) }),
     grid: { left: 50, right: 12, top: 10, bottom: 24 },
-    xAxis: { type: 'value', scale: true, ...axisStyle(), axisLabel: { color: C.text, fontSize: 9, formatter: (v: number) => v.toFixed(decimals), hideOverlap: true }, splitLine: { show: false } },
+    xAxis: { type: 'value', scale: true, ...axisStyle(), axisLabel: { color: C.text, fontSize: 9, formatter: (v: number) => fmtNum(v, Math.abs(v) >= 1000 ? 0 : decimals), hideOverlap: true }, splitLine: { show: false } },
     yAxis: { type: 'value', ...axisStyle(), axisLabel: { color: C.text, fontSize: 9 }, splitNumber: 3 },
     series: [
       { name: 'bids', type: 'line', step: 'end', showSymbol: false, data: bids, lineStyle: { color: C.bid, width: 1.2 }, areaStyle: { color: C.bid, opacity: 0.2 } },
@@ -69,7 +73,6 @@ export function OrderBookPanel() {
   const session = useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
   const [depth, setDepth] = usePersistentState('book.levels', 10)
   const book = session?.book ?? null
-  const chartBook = useThrottled(book, 200)
   const orders = session?.orders ?? EMPTY
   const running = session?.state?.status === 'running'
   const [now, setNow] = useState(() => performance.now())
@@ -82,7 +85,8 @@ export function OrderBookPanel() {
   const tick = useMemo(() => (book ? tickOf(book) : 1), [book])
   // enough decimals to show one tick (float noise in the tick allowed for)
   const decimals = tick >= 1 ? 0 : Math.min(8, Math.ceil(-Math.log10(tick) - 1e-6))
-  const option = useMemo(() => (chartBook && chartBook.bids.length + chartBook.asks.length ? depthOption(chartBook, decimals) : null), [chartBook, decimals])
+  // the depth chart follows every book push (≤ 20/s), so it never disagrees with the ladder beside it
+  const option = useMemo(() => (book && book.bids.length + book.asks.length ? depthOption(book, decimals) : null), [book, decimals])
 
   if (!session) return <Empty testId="book-empty">No session. Start a replay over the order-book capture (Replay mode) to see the ladder.</Empty>
   if (!book) return <Empty testId="book-empty">No order book in session {session.sessionId} yet. Books come from order-book captures; bar replays have none.</Empty>
@@ -161,7 +165,7 @@ export function OrderBookPanel() {
         <div className="ladder-spread" data-testid="spread" data-spread={spread ?? ''}>
           {spread !== null ? (
             <>
-              spread <strong>{fmtNum(spread, decimals)}</strong> · {fmtNum((spread / mid!) * 10_000, 2)} bps · mid {fmtNum(mid, decimals + 1)}
+              spread <strong>{fmtNum(spread, decimals)}</strong> · {fmtBps((spread / mid!) * 10_000)} bps · mid {fmtNum(mid, decimals + 1)}
             </>
           ) : (
             'one side of the book is empty'

@@ -1,0 +1,3 @@
+import { fuzzCommands } from './contract-fuzz'
+
+fuzzCommands(1)
