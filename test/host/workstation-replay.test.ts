@@ -45,9 +45,11 @@ describe('workstation: replay of the hftbacktest capture at max speed', () => {
       for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1], `${topic} push ${i}`).toBeGreaterThanOrEqual(49)
       expect(times.length, topic).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 1)
     }
-    // 1 s bars built from the 9757 trades reach the chart, none lost by the batching
+    // 1 s bars built from the 9757 trades reach the chart, none lost by the batching: the trades
+    // fall in 345 distinct seconds, the last one at 1723161601000
+    await t.pushes.waitFor('bars', (p) => p.sessionId === sessionId && p.bars.some((b) => b[0] === 1723161601000), since)
     const bars = t.pushes.of('bars', sessionId).flatMap((p) => p.bars)
-    expect(bars.length).toBeGreaterThan(300)
+    expect(bars).toHaveLength(345)
     for (let i = 1; i < bars.length; i++) expect(bars[i][0]).toBeGreaterThan(bars[i - 1][0])
     expect((await t.h['session.list']({})).sessions.find((s) => s.sessionId === sessionId)).toMatchObject({ status: 'finished', datasetId: SPOT_ID })
     expect(await errorOf(t.h['order.create']({ sessionId, symbol: 'BTC/USDT', type: 'market', side: 'buy', amount: 0.01 }))).toMatchObject({ type: 'ValidationError' })

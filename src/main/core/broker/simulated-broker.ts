@@ -46,6 +46,18 @@ interface SimOrder {
   remaining: number
 }
 
+/** Per symbol: the bar stream that fills orders, its last closed bar, and the working orders. */
+interface SymbolVenue {
+  readonly symbol: string
+  /** the bar timeframe that fills orders (the first one seen) */
+  fillTimeframe: string | undefined
+  lastBar: BarEvent | undefined
+  /** working orders in arrival order; orders that are done are dropped lazily */
+  working: SimOrder[]
+}
+
+const NO_ORDERS: readonly SimOrder[] = Object.freeze([])
+
 type Pending =
   | { at: number; n: number; kind: 'order'; order: SimOrder }
   | { at: number; n: number; kind: 'cancel'; clientOrderId: string }
@@ -105,14 +117,13 @@ export class SimulatedBroker implements Broker {
   private readonly tracker = new OrderTracker()
   private readonly markets = new Map<string, Market>()
   private readonly orders = new Map<string, SimOrder>()
-  private readonly working = new Map<string, SimOrder[]>()
+  private readonly venues = new Map<string, SymbolVenue>()
+  /** the last symbol looked up: market data repeats one symbol event after event */
+  private recentVenue: SymbolVenue | null = null
   private pending: Pending[] = []
   private pendingCount = 0
   private orderCount = 0
   private tradeCount = 0
-  /** per symbol: the bar timeframe that fills orders (the first one seen) */
-  private readonly fillTimeframe = new Map<string, string>()
-  private readonly lastBar = new Map<string, BarEvent>()
   private readonly topOfBook = new Map<string, { bid: number; ask: number }>()
   private readonly books = new Map<string, LocalBook>()
 
@@ -152,7 +163,7 @@ export class SimulatedBroker implements Broker {
       request,
       market,
       arrival: now + this.config.latencyMs,
-      submitBar: this.lastBar.get(order.symbol),
+      submitBar: this.findVenue(order.symbol)?.lastBar,
       phase: 'in-flight',
       triggered: false,
       eligibleFrom: now + this.config.latencyMs,
@@ -212,7 +223,7 @@ export class SimulatedBroker implements Broker {
     for (const p of this.account.positions()) {
       if (p.amount === 0) continue
       const market = this.markets.get(p.symbol)
-      const bar = this.lastBar.get(p.symbol)
+      const bar = this.findVenue(p.symbol)?.lastBar
       const request: OrderRequest = {
         clientOrderId: `settle-${p.symbol}`,
         owner: 'settlement',
@@ -277,9 +288,7 @@ export class SimulatedBroker implements Broker {
       return
     }
     o.phase = 'working'
-    const list = this.working.get(o.request.symbol) ?? []
-    list.push(o)
-    this.working.set(o.request.symbol, list)
+    this.venueOf(o.request.symbol).working.push(o)
     this.emit({ type: 'OrderAccepted', seq: 0, ts, cause, ...ref })
     const bar = o.submitBar
     if (this.config.barFill === 'same-close' && o.request.type === 'market' && bar !== undefined) {
@@ -360,12 +369,32 @@ export class SimulatedBroker implements Broker {
 
   // ---- market data ------------------------------------------------------------------------
 
-  private ordersOf(symbol: string): SimOrder[] {
-    const list = this.working.get(symbol)
-    if (list === undefined || list.length === 0) return []
-    const live = list.filter((o) => o.phase === 'working')
-    this.working.set(symbol, live)
-    return [...live]
+  private findVenue(symbol: string): SymbolVenue | undefined {
+    const recent = this.recentVenue
+    if (recent !== null && recent.symbol === symbol) return recent
+    const v = this.venues.get(symbol)
+    if (v !== undefined) this.recentVenue = v
+    return v
+  }
+
+  private venueOf(symbol: string): SymbolVenue {
+    let v = this.findVenue(symbol)
+    if (v === undefined) {
+      v = { symbol, fillTimeframe: undefined, lastBar: undefined, working: [] }
+      this.venues.set(symbol, v)
+      this.recentVenue = v
+    }
+    return v
+  }
+
+  /** The symbol's working orders, as a list that matching may not disturb. */
+  private ordersOf(symbol: string): readonly SimOrder[] {
+    const list = this.findVenue(symbol)?.working
+    if (list === undefined || list.length === 0) return NO_ORDERS
+    let live = 0
+    for (let i = 0; i < list.length; i++) if (list[i].phase === 'working') list[live++] = list[i]
+    list.length = live
+    return live === 0 ? NO_ORDERS : list.slice()
   }
 
   private venue(
@@ -388,14 +417,15 @@ export class SimulatedBroker implements Broker {
 
   private onBar(bar: BarEvent): void {
     if (bar.closed) {
-      if (!this.fillTimeframe.has(bar.symbol)) this.fillTimeframe.set(bar.symbol, bar.timeframe)
-      if (this.fillTimeframe.get(bar.symbol) === bar.timeframe) {
+      const v = this.venueOf(bar.symbol)
+      if (v.fillTimeframe === undefined) v.fillTimeframe = bar.timeframe
+      if (v.fillTimeframe === bar.timeframe) {
         const orders = this.ordersOf(bar.symbol)
         const venue = orders.length > 0 ? this.venue('bar', bar.symbol, bar.ts, bar.openTime, bar.seq, bar, bar.volume, bar.volume, undefined) : undefined
         for (const o of orders) {
           if (o.phase === 'working' && bar.openTime >= o.eligibleFrom) this.matchBar(o, bar, venue!)
         }
-        this.lastBar.set(bar.symbol, bar)
+        v.lastBar = bar
       }
     }
     this.account.setMark(bar.symbol, bar.close)
