@@ -8,6 +8,7 @@ import smaCross from '../../src/main/core/engines/sma-cross/sma-cross'
 import type { EngineDefinition } from '../../src/main/core/engine/engine'
 import type { ParamValues } from '../../src/shared/engine-params'
 import { loadMarketData } from '../../src/main/host/load-market-data'
+import { sharedDataPath } from '../support/shared-data'
 import { BROKER, BTC_SAMPLE, errorOf, openWorkstation, SAMPLE_DIR, SPOT_ID, type Harness } from './harness'
 
 /** The same run in this process, its configuration written out by hand from BROKER. */
@@ -121,7 +122,7 @@ describe('workstation: backtests in workers', () => {
     expect(
       await errorOf(t.h['sweep.start']({ datasetId: BTC_SAMPLE, engine: 'sma-cross', grid: { fast: range(21), slow: range(20) }, params: {}, broker: BROKER }))
     ).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/420 combinations; at most 400/) })
-    expect(await errorOf(t.h['data.import']({ path: '/tmp/x.csv', symbol: 'X' }))).toMatchObject({ type: 'Unavailable' })
+    expect(await errorOf(t.h['data.import']({ path: join(t.dataFolder, 'missing.csv'), symbol: 'X' }))).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/no file at/) })
   })
 
   it('a worker that dies or an engine that throws ends the run with an error; the host goes on', async () => {
@@ -140,6 +141,62 @@ describe('workstation: backtests in workers', () => {
       expect(fb).toMatchObject({ summary: null, error: expect.stringMatching(/no good/) })
       expect((await t.h['app.info']({})).appVersion).toBeTruthy()
       expect((await errorOf(t.h['backtest.report']({ runId: a.runId }))).type).toBe('NotFound')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('workstation: importing into the market-data store', () => {
+  it('imports a file through the quality gate, lists it as a store dataset and backtests on it', async () => {
+    const file = sharedDataPath('backtrader/2006-day-001.txt')
+    let since = t.pushes.mark()
+    const { importId } = await t.h['data.import']({ path: file, symbol: 'FESX' })
+    const done = await t.pushes.waitFor('import.progress', (p) => p.importId === importId && p.finished, since)
+    expect(done).toMatchObject({ error: null, datasetId: 'store:FESX-1d' })
+    const { datasets } = await t.h['data.list']({})
+    expect(datasets.find((d) => d.id === 'store:FESX-1d')).toMatchObject({
+      kind: 'bars',
+      symbol: 'FESX',
+      timeframe: '1d',
+      rows: 255,
+      source: 'store',
+      from: Date.UTC(2006, 0, 2),
+      to: Date.UTC(2006, 11, 30)
+    })
+
+    since = t.pushes.mark()
+    const { runId } = await t.h['backtest.start']({ datasetId: 'store:FESX-1d', engine: 'sma-cross', params: { fast: 5, slow: 20 }, broker: BROKER })
+    const finished = await t.pushes.waitFor('backtest.finished', (p) => p.runId === runId, since)
+    expect(finished.error).toBeNull()
+    // the same bars straight from the file give the same run
+    const data = await loadMarketData(file, { symbol: 'FESX' })
+    const direct = runBacktest({
+      ...data.series,
+      markets: [defaultMarket('FESX')],
+      engines: [{ id: 'sma-cross', definition: smaCross as unknown as EngineDefinition<ParamValues>, params: { fast: 5, slow: 20 } }],
+      broker: { currency: 'USD', initialCash: 10_000, accountType: 'margin', leverage: 1, fees: { taker: 0.001, maker: 0.001, fixed: 0 }, slippage: { kind: 'bps', bps: 5 }, latencyMs: 0 }
+    })
+    expect(finished.summary!.finalEquity).toBe(direct.report.finalEquity)
+
+    // a second import of the same series is refused; the stored one stays
+    since = t.pushes.mark()
+    const again = await t.h['data.import']({ path: file, symbol: 'FESX' })
+    const refused = await t.pushes.waitFor('import.progress', (p) => p.importId === again.importId && p.finished, since)
+    expect(refused).toMatchObject({ datasetId: null, error: expect.stringMatching(/FESX-1d is already in the market-data store/) })
+  })
+
+  it('reports a file that is not market data as a finished import with an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-'))
+    try {
+      const file = join(dir, 'notes.csv')
+      writeFileSync(file, 'hello,world\nthis,is not,market data\n')
+      const since = t.pushes.mark()
+      const { importId } = await t.h['data.import']({ path: file, symbol: 'X' })
+      const done = await t.pushes.waitFor('import.progress', (p) => p.importId === importId && p.finished, since)
+      expect(done.datasetId).toBeNull()
+      expect(done.error).toMatch(/notes\.csv/)
+      expect((await t.h['data.list']({})).datasets.some((d) => d.symbol === 'X')).toBe(false)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -1,11 +1,10 @@
-import { WorkstationError } from '../../shared/api'
 import { defaultMarket } from '../../shared/market'
 import { runBacktest } from '../core/backtest/run-backtest'
 import { Journal } from '../core/journal/journal'
 import { APP_VERSION } from './app-version'
 import { brokerConfig } from './broker-settings'
 import { loadEngine } from './engine-loader'
-import { loadMarketData, type LoadedMarketData } from './load-market-data'
+import { loadDatasetData, type DatasetData } from './dataset-data'
 import { runSummary } from './run-summary'
 import type { BacktestJob, BacktestOutcome } from './worker-protocol'
 
@@ -13,7 +12,7 @@ import type { BacktestJob, BacktestOutcome } from './worker-protocol'
  * Loaded data kept for the next job of the same worker (a sweep runs many jobs on one file).
  * Data with source stages is not kept: stages hold state from the run that used them.
  */
-const cache = new Map<string, LoadedMarketData>()
+const cache = new Map<string, DatasetData>()
 
 /**
  * Runs one backtest in this worker; `onProgress` gets source events done and in total, and the
@@ -21,11 +20,8 @@ const cache = new Map<string, LoadedMarketData>()
  */
 export async function runBacktestJob(job: BacktestJob, onProgress: (done: number, total: number, elapsedMs: number) => void): Promise<BacktestOutcome> {
   const { dataset } = job
-  if (dataset.reader !== 'market-data') {
-    throw new WorkstationError('ValidationError', `dataset ${dataset.id} is an L2 book capture; backtests run on bars, trades or quotes (replay the capture instead)`)
-  }
-  const data = cache.get(dataset.path) ?? (await loadMarketData(dataset.path, { symbol: dataset.symbol }))
-  if (data.stages.length === 0) cache.set(dataset.path, data)
+  const data = cache.get(dataset.id) ?? (await loadDatasetData(dataset))
+  if (data.stages.length === 0) cache.set(dataset.id, data)
   const definition = await loadEngine(job.engine)
   const market = defaultMarket(dataset.symbol)
   const broker = brokerConfig(job.broker, market)

@@ -3,6 +3,7 @@ import { ParamError } from '../../shared/engine-params'
 import { BrokerConfigError, OrderRequestError } from '../core/broker/simulated-broker'
 import { DataError } from '../core/data/errors'
 import { InvalidOrder } from '../core/kernel/kernel'
+import { MarketStoreError } from '../core/store'
 import { EngineLoadError } from './engine-loader'
 
 /** Any thrown value as the error envelope that crosses the API boundary, typed by what went wrong. */
@@ -12,7 +13,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ParamError || err instanceof BrokerConfigError) return { type: 'ValidationError', message }
   if (err instanceof EngineLoadError) return { type: 'EngineError', message }
   if (err instanceof InvalidOrder || err instanceof OrderRequestError) return { type: 'InvalidOrder', message }
-  if (err instanceof DataError) return { type: 'DataError', message }
+  if (err instanceof DataError || err instanceof MarketStoreError) return { type: 'DataError', message }
   return { type: 'InternalError', message }
 }
 

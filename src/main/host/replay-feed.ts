@@ -5,7 +5,7 @@ import { OrderBook } from '../core/market/order-book'
 import { ResampleStage } from '../core/market/resample-stage'
 import { barCursor, quoteCursor, tradeCursor } from '../core/market/series-cursor'
 import { StoredSource } from '../core/market/stored-source'
-import type { LoadedMarketData } from './load-market-data'
+import type { DatasetData } from './dataset-data'
 
 /**
  * A replay's data, pulled a batch at a time and applied one item at a time, so that pacing,
@@ -28,14 +28,14 @@ export interface ReplayFeed<T = unknown> {
   progress(): number
 }
 
-/** Stored bars, trades or quotes as `loadMarketData` returns them. */
+/** Bars, trades or quotes from a file or the store. */
 export class SeriesFeed implements ReplayFeed<MarketEvent> {
   readonly book = null
   readonly symbol: string
   readonly barTimeframe: string
   private readonly source: StoredSource
 
-  constructor(data: LoadedMarketData) {
+  constructor(data: DatasetData) {
     const { bars = [], trades = [], quotes = [] } = data.series
     this.source = new StoredSource([...bars.map((s) => barCursor(s)), ...trades.map((s) => tradeCursor(s)), ...quotes.map((s) => quoteCursor(s))], data.stages, 1024)
     this.symbol = bars[0]?.symbol ?? trades[0]?.symbol ?? quotes[0]?.symbol ?? ''

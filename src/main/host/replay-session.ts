@@ -12,7 +12,7 @@ import { APP_VERSION } from './app-version'
 import { brokerConfig, DEFAULT_BROKER_SETTINGS } from './broker-settings'
 import { loadEngine } from './engine-loader'
 import { toApiError } from './errors'
-import { loadMarketData } from './load-market-data'
+import { loadDatasetData } from './dataset-data'
 import { CaptureFeed, SeriesFeed, type ReplayFeed } from './replay-feed'
 import { ReplayViews, type View } from './replay-views'
 import type { ReplaySpec, WorkerMethods } from './worker-protocol'
@@ -67,7 +67,7 @@ export class ReplaySession {
     const feed: ReplayFeed =
       dataset.reader === 'hftbacktest'
         ? new CaptureFeed(dataset.path, dataset.symbol, spec.rows)
-        : new SeriesFeed(await loadMarketData(dataset.path, { symbol: dataset.symbol }))
+        : new SeriesFeed(await loadDatasetData(dataset))
     let engine: { definition: EngineDefinition<ParamValues>; values: ParamValues } | null = null
     if (spec.engine !== undefined) {
       const definition = await loadEngine(spec.engine)

@@ -3,12 +3,13 @@ import { WorkstationError } from '../../shared/api'
 import { runBacktestJob } from './backtest-job'
 import { describeDataset } from './describe-dataset'
 import { toApiError } from './errors'
+import { runImportJob } from './import-job'
 import { ReplaySession } from './replay-session'
 import type { FromWorker, ToWorker, WorkerMethod, WorkerMethods } from './worker-protocol'
 
 /**
  * Entry of a session worker thread (bundled to out/node/session-worker.js). One worker runs
- * describes, backtests (one after another) or one replay session; the host talks to it with
+ * describes, imports, backtests (one after another) or one replay session; the host talks to it with
  * numbered calls and gets replies, progress, and the replay's views.
  */
 const port = parentPort
@@ -34,6 +35,15 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
       if (elapsedMs - last < PROGRESS_INTERVAL_MS && done < total) return
       last = elapsedMs
       send({ type: 'progress', id, done, total, elapsedMs })
+    })
+  },
+  import: (job, id) => {
+    let last = -Infinity
+    return runImportJob(job, (done, total) => {
+      const now = performance.now()
+      if (now - last < PROGRESS_INTERVAL_MS) return
+      last = now
+      send({ type: 'progress', id, done, total, elapsedMs: 0 })
     })
   },
   'replay.open': async (spec) => {

@@ -8,11 +8,23 @@ import type { BacktestReport } from '../core/report/types'
 /** Where a dataset's data is and how to read it. */
 export interface DatasetSource {
   id: string
-  /** `market-data`: a file `loadMarketData` reads (bars, trades, quotes); `hftbacktest`: an L2 capture */
-  reader: 'market-data' | 'hftbacktest'
+  /**
+   * `market-data`: a file `loadMarketData` reads (bars, trades, quotes); `hftbacktest`: an L2
+   * capture; `store`: series `seriesId` of the market-data store at `path`
+   */
+  reader: 'market-data' | 'hftbacktest' | 'store'
   path: string
+  seriesId?: string
   symbol: string
   source: Dataset['source']
+}
+
+export interface ImportJob {
+  path: string
+  symbol: string
+  timeframe?: string
+  policy?: 'reject' | 'drop' | 'keep-gaps' | 'forward-fill'
+  storePath: string
 }
 
 export interface BacktestJob {
@@ -48,6 +60,7 @@ export interface ReplaySpec {
 export interface WorkerMethods {
   describe: { params: DatasetSource; result: Dataset }
   backtest: { params: BacktestJob; result: BacktestOutcome }
+  import: { params: ImportJob; result: { seriesId: string; rows: number } }
   'replay.open': { params: ReplaySpec; result: { ok: true } }
   'replay.control': { params: Omit<CommandParams<'replay.control'>, 'sessionId'>; result: { ok: boolean } }
   'engine.control': { params: Omit<CommandParams<'engine.control'>, 'sessionId'>; result: { state: string } }
@@ -66,7 +79,7 @@ export type ToWorker = { type: 'call'; id: number; method: WorkerMethod; params:
 export type FromWorker =
   | { type: 'reply'; id: number; result: unknown }
   | { type: 'reply'; id: number; error: ApiError }
-  /** backtest progress of call `id` */
+  /** progress of call `id` (backtest: events; import: bytes) */
   | { type: 'progress'; id: number; done: number; total: number; elapsedMs: number }
   /** replay views, already coalesced by the worker over its flush interval */
   | { type: 'views'; sessionId: string; views: Array<{ topic: PushTopic; payload: PushPayload<PushTopic> }> }

@@ -17,16 +17,17 @@ import { APP_VERSION } from './app-version'
 import { BacktestService } from './backtest-service'
 import { captureSources, DatasetCatalog, sampleSources } from './dataset-catalog'
 import { toWorkstationError } from './errors'
+import { ImportService } from './import-service'
 import { journalSessions } from './journal-sessions'
 import { ReplayService } from './replay-service'
 import { SweepService } from './sweep-service'
-import { ViewBatcher, type BatcherTimers } from './view-batcher'
+import { ViewBatcher } from './view-batcher'
 import { WorkerClient } from './worker-client'
 import type { DatasetSource, FromWorker } from './worker-protocol'
 import { findWorkerScript } from './worker-script'
 
 export interface WorkstationOptions {
-  /** holds the journal (journal.sqlite) and, later, the market-data store */
+  /** holds the journal (journal.sqlite) and the market-data store (market-data.sqlite) */
   dataFolder: string
   /** the bundled sample data (resources/sample) */
   sampleDir: string
@@ -34,8 +35,6 @@ export interface WorkstationOptions {
   captureFiles?: string[]
   /** the session-worker bundle; default: found next to this bundle (see worker-script.ts) */
   workerScript?: string
-  /** timers of the view batcher (tests) */
-  timers?: BatcherTimers
 }
 
 export type PushListener = <T extends PushTopic>(topic: T, payload: PushPayload<T>) => void
@@ -59,6 +58,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const dataFolder = resolve(options.dataFolder)
   mkdirSync(dataFolder, { recursive: true })
   const journalPath = join(dataFolder, 'journal.sqlite')
+  const storePath = join(dataFolder, 'market-data.sqlite')
   // created and migrated here, once, so workers only ever open an existing journal
   Journal.open(journalPath).close()
 
@@ -73,7 +73,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       }
     }
   }
-  const batcher = new ViewBatcher(emit, { timers: options.timers })
+  const batcher = new ViewBatcher(emit)
 
   const workerScript = options.workerScript ?? findWorkerScript()
   const workers = new Set<WorkerClient>()
@@ -97,11 +97,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     void Promise.allSettled(out.values()).then(() => worker.terminate())
     return out
   }
-  const catalog = new DatasetCatalog([...sampleSources(options.sampleDir), ...captureSources(options.captureFiles ?? [])], describeAll)
+  const catalog = new DatasetCatalog([...sampleSources(options.sampleDir), ...captureSources(options.captureFiles ?? [])], describeAll, storePath)
 
   const backtests = new BacktestService({ catalog, batcher, spawn: () => spawn(), journalPath, newId })
   const sweeps = new SweepService({ catalog, batcher, spawn: () => spawn(), newId })
   const replays = new ReplayService({ catalog, batcher, spawn, journalPath, newId })
+  const imports = new ImportService({ batcher, spawn: () => spawn(), storePath, newId })
   let mode: Mode = 'backtest'
 
   const handlers: CommandHandlers = {
@@ -123,9 +124,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       engines: [...BUILT_IN_ENGINES.values()].map((d) => ({ name: d.name, description: d.description, params: d.params as Record<string, Record<string, unknown>> }))
     })),
     'data.list': command('data.list', async () => ({ datasets: await catalog.list() })),
-    'data.import': command('data.import', () => {
-      throw new WorkstationError('Unavailable', 'importing into the market-data store is not available yet: the SQLite store is still being built; the sample data and captures can be used meanwhile')
-    }),
+    'data.import': command('data.import', (p) => imports.start(p)),
     'backtest.start': command('backtest.start', (p) => backtests.start(p)),
     'backtest.cancel': command('backtest.cancel', async (p) => (sweeps.has(p.runId) ? { cancelled: await sweeps.cancel(p.runId) } : backtests.cancel(p.runId))),
     'backtest.report': command('backtest.report', (p) => backtests.report(p.runId)),
@@ -153,7 +152,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (closed) return
       closed = true
       await replays.close()
-      await Promise.all([backtests.close(), sweeps.close()])
+      await Promise.all([backtests.close(), sweeps.close(), imports.close()])
       await Promise.all([...workers].map((w) => w.terminate()))
       batcher.close()
       listeners.clear()

@@ -1,7 +1,18 @@
 /** Step arithmetic for amounts and prices: exchanges count in whole steps, floats do not. */
 
+let lastStep = NaN
+let lastDecimals = 0
+
 /** Decimals needed to write a step such as 0.001 or 1e-8 exactly. */
 export function stepDecimals(step: number): number {
+  // Asked with the same market step fill after fill: remember the last answer.
+  if (step === lastStep) return lastDecimals
+  lastDecimals = countDecimals(step)
+  lastStep = step
+  return lastDecimals
+}
+
+function countDecimals(step: number): number {
   const s = step.toString()
   const exp = s.indexOf('e-')
   if (exp >= 0) {

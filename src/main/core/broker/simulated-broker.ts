@@ -1,5 +1,5 @@
 import type { BrokerEvent } from '../../../shared/broker-events'
-import type { Market, Side } from '../../../shared/market'
+import { OrderTypeSchema, SideSchema, TimeInForceSchema, type Market, type Side } from '../../../shared/market'
 import type { BarEvent, BookEvent, MarketEvent, QuoteEvent, TradeEvent } from '../../../shared/market-events'
 import { OrderRequestSchema, type OrderRequest } from '../../../shared/orders'
 import { isFinalStatus } from '../orders/order-state-machine'
@@ -26,6 +26,58 @@ export class OrderRequestError extends Error {
 }
 
 type Liquidity = 'maker' | 'taker'
+
+const ORDER_TYPES: ReadonlySet<unknown> = new Set(OrderTypeSchema.options)
+const SIDES: ReadonlySet<unknown> = new Set(SideSchema.options)
+const TIMES_IN_FORCE: ReadonlySet<unknown> = new Set(TimeInForceSchema.options)
+
+const isText = (x: unknown, max = Infinity): x is string => typeof x === 'string' && x.length >= 1 && x.length <= max
+const isPositiveOrNull = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x) && x > 0)
+
+/**
+ * `OrderRequestSchema.parse` for the plain, valid requests the kernel builds, without zod's
+ * cost per order: the same checks, and a copy with the schema's keys in the schema's order (the
+ * journal hashes its JSON). Anything unusual returns null, and zod decides (and explains).
+ */
+function plainOrderRequest(o: OrderRequest): OrderRequest | null {
+  if (typeof o !== 'object' || o === null || Object.getPrototypeOf(o) !== Object.prototype) return null
+  let hasFraction = false
+  for (const key in o) {
+    switch (key) {
+      case 'clientOrderId':
+      case 'owner':
+      case 'symbol':
+      case 'type':
+      case 'side':
+      case 'amount':
+      case 'price':
+      case 'stopPrice':
+      case 'timeInForce':
+      case 'postOnly':
+      case 'reduceOnly':
+      case 'cost':
+        break
+      case 'equityFraction':
+        hasFraction = true
+        break
+      default:
+        return null
+    }
+  }
+  const { clientOrderId, owner, symbol, type, side, amount, price, stopPrice, timeInForce, postOnly, reduceOnly, cost } = o
+  if (!isText(clientOrderId, 64) || !isText(owner) || !isText(symbol)) return null
+  if (!ORDER_TYPES.has(type) || !SIDES.has(side) || !TIMES_IN_FORCE.has(timeInForce)) return null
+  if (!(typeof amount === 'number' && Number.isFinite(amount) && amount >= 0)) return null
+  if (!isPositiveOrNull(price) || !isPositiveOrNull(stopPrice) || !isPositiveOrNull(cost)) return null
+  if (typeof postOnly !== 'boolean' || typeof reduceOnly !== 'boolean') return null
+  const request: OrderRequest = { clientOrderId, owner, symbol, type, side, amount, price, stopPrice, timeInForce, postOnly, reduceOnly, cost }
+  if (hasFraction) {
+    const fraction = o.equityFraction
+    if (fraction !== undefined && !(isPositiveOrNull(fraction) && (fraction === null || fraction <= 100))) return null
+    request.equityFraction = fraction
+  }
+  return request
+}
 
 interface SimOrder {
   readonly id: string
@@ -116,6 +168,7 @@ export class SimulatedBroker implements Broker {
 
   private readonly tracker = new OrderTracker()
   private readonly markets = new Map<string, Market>()
+  /** orders in flight or working (done ones are dropped) */
   private readonly orders = new Map<string, SimOrder>()
   private readonly venues = new Map<string, SymbolVenue>()
   /** the last symbol looked up: market data repeats one symbol event after event */
@@ -150,13 +203,16 @@ export class SimulatedBroker implements Broker {
   }
 
   submit(order: OrderRequest, now: number, cause: number): void {
-    const parsed = OrderRequestSchema.safeParse(order)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new OrderRequestError(issue?.path.join('.') || '(order)', issue?.message ?? 'invalid')
+    let request = plainOrderRequest(order)
+    if (request === null) {
+      const parsed = OrderRequestSchema.safeParse(order)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new OrderRequestError(issue?.path.join('.') || '(order)', issue?.message ?? 'invalid')
+      }
+      request = { ...parsed.data }
     }
     const market = this.markets.get(order.symbol)
-    const request = { ...parsed.data }
     if (market !== undefined) request.amount = floorToStep(request.amount, market.precision.amount)
     const o: SimOrder = {
       id: `O${++this.orderCount}`,
@@ -281,15 +337,16 @@ export class SimulatedBroker implements Broker {
   private arrive(o: SimOrder, ts: number, cause: number): void {
     if (o.phase !== 'in-flight') return // cancelled while in flight
     const reason = this.validate(o)
-    const ref = { orderId: o.id, clientOrderId: o.request.clientOrderId, symbol: o.request.symbol }
+    const { clientOrderId, symbol } = o.request
+    // events written out field by field (same key order as the journal has always hashed)
     if (reason !== null) {
-      o.phase = 'done'
-      this.emit({ type: 'OrderRejected', seq: 0, ts, cause, ...ref, reason })
+      this.retire(o)
+      this.emit({ type: 'OrderRejected', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol, reason })
       return
     }
     o.phase = 'working'
-    this.venueOf(o.request.symbol).working.push(o)
-    this.emit({ type: 'OrderAccepted', seq: 0, ts, cause, ...ref })
+    this.venueOf(symbol).working.push(o)
+    this.emit({ type: 'OrderAccepted', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol })
     const bar = o.submitBar
     if (this.config.barFill === 'same-close' && o.request.type === 'market' && bar !== undefined) {
       // look-ahead by design: the close was already printed when the order was sent
@@ -301,13 +358,13 @@ export class SimulatedBroker implements Broker {
 
   private arriveCancel(clientOrderId: string, ts: number, cause: number): void {
     const view = this.tracker.get(clientOrderId)
-    const o = view === undefined ? undefined : this.orders.get(view.id)
-    if (view === undefined || o === undefined) {
+    if (view === undefined) {
       this.emit({ type: 'CancelRejected', seq: 0, ts, cause, orderId: '', reason: `unknown order: no order has clientOrderId ${clientOrderId}` })
       return
     }
-    if (o.phase === 'done') {
-      this.emit({ type: 'CancelRejected', seq: 0, ts, cause, orderId: o.id, reason: `order ${o.id} is already ${view.status}` })
+    const o = this.orders.get(view.id)
+    if (o === undefined || o.phase === 'done') {
+      this.emit({ type: 'CancelRejected', seq: 0, ts, cause, orderId: view.id, reason: `order ${view.id} is already ${view.status}` })
       return
     }
     this.finish(o, 'cancel', 'cancelled on request', ts, cause)
@@ -409,7 +466,7 @@ export class SimulatedBroker implements Broker {
     spread: number | undefined
   ): Venue {
     const pf = this.config.partialFills
-    const step = this.markets.get(symbol)?.precision.amount ?? 1e-8
+    const step = pf === null ? 0 : (this.markets.get(symbol)?.precision.amount ?? 1e-8)
     const cap = (v: number): number => (pf === null ? Infinity : floorToStep(pf.maxVolumeFraction * v, step))
     const budget = kind === 'bar' || kind === 'trade' ? pooledBudget(cap(buyVolume)) : sidedBudget(cap(buyVolume), cap(sellVolume))
     return { kind, symbol, ts, tradeTs, cause, bar, budget, spread }
@@ -752,7 +809,7 @@ export class SimulatedBroker implements Broker {
     const done = o.remaining <= 0
     if (done) {
       o.remaining = 0
-      o.phase = 'done'
+      this.retire(o)
     }
     this.emit({
       type: done ? 'OrderFilled' : 'OrderPartiallyFilled',
@@ -789,10 +846,16 @@ export class SimulatedBroker implements Broker {
   /** Ends an order that is in flight or working. */
   private finish(o: SimOrder, how: 'cancel' | 'expire', reason: string, ts: number, cause: number): void {
     if (o.phase === 'in-flight') this.pending = this.pending.filter((p) => p.kind !== 'order' || p.order !== o)
+    this.retire(o)
+    const { clientOrderId, symbol } = o.request
+    if (how === 'cancel') this.emit({ type: 'OrderCancelled', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol, reason })
+    else this.emit({ type: 'OrderExpired', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol })
+  }
+
+  /** The order is done: only the tracker's view of it remains (cancels of it are answered from that). */
+  private retire(o: SimOrder): void {
     o.phase = 'done'
-    const ref = { orderId: o.id, clientOrderId: o.request.clientOrderId, symbol: o.request.symbol }
-    if (how === 'cancel') this.emit({ type: 'OrderCancelled', seq: 0, ts, cause, ...ref, reason })
-    else this.emit({ type: 'OrderExpired', seq: 0, ts, cause, ...ref })
+    this.orders.delete(o.id)
   }
 
   private emit(event: BrokerEvent): void {

@@ -24,6 +24,11 @@ export interface JournalAppender {
   close(status?: EndStatus, endedAt?: number): void
 }
 
+/** Names the journal and session in a message; only built for an error (appends are hot). */
+function locate(where: { path?: string; sessionId: string }): string {
+  return `${where.path === undefined ? 'journal' : `journal ${where.path}`}, session ${where.sessionId}`
+}
+
 /**
  * Checks one append and returns the payload as JSON (stringified exactly once).
  * `where` names the journal and session for messages.
@@ -36,36 +41,35 @@ export function encodeAppend(
   type: string,
   payload: unknown
 ): string {
-  const at = `${where.path === undefined ? 'journal' : `journal ${where.path}`}, session ${where.sessionId}`
   if (seq !== expected) {
     throw new JournalSeqError(
-      `${at}: append got seq ${String(seq)} but expected ${expected} (previous seq + 1)`,
+      `${locate(where)}: append got seq ${String(seq)} but expected ${expected} (previous seq + 1)`,
       expected,
       seq,
       { ...where, seq: expected }
     )
   }
   if (!Number.isSafeInteger(ts)) {
-    throw new JournalError('bad-argument', `${at}, seq ${seq}: ts must be an integer of milliseconds, got ${String(ts)}`, {
+    throw new JournalError('bad-argument', `${locate(where)}, seq ${seq}: ts must be an integer of milliseconds, got ${String(ts)}`, {
       ...where,
       seq
     })
   }
   if (typeof type !== 'string' || type.length === 0) {
-    throw new JournalError('bad-argument', `${at}, seq ${seq}: type must be a non-empty string`, { ...where, seq })
+    throw new JournalError('bad-argument', `${locate(where)}, seq ${seq}: type must be a non-empty string`, { ...where, seq })
   }
   let json: string | undefined
   try {
     json = JSON.stringify(payload)
   } catch (err) {
-    throw new JournalError('bad-payload', `${at}, seq ${seq} (${type}): payload is not JSON-serialisable: ${describeCause(err)}`, {
+    throw new JournalError('bad-payload', `${locate(where)}, seq ${seq} (${type}): payload is not JSON-serialisable: ${describeCause(err)}`, {
       ...where,
       seq,
       cause: err
     })
   }
   if (json === undefined) {
-    throw new JournalError('bad-payload', `${at}, seq ${seq} (${type}): payload ${typeof payload} has no JSON form`, {
+    throw new JournalError('bad-payload', `${locate(where)}, seq ${seq} (${type}): payload ${typeof payload} has no JSON form`, {
       ...where,
       seq
     })

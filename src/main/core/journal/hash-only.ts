@@ -9,6 +9,7 @@ import { chainHash, genesisHash } from './hash'
  */
 export class HashOnlyJournal implements JournalAppender {
   readonly sessionId: string
+  private readonly where: { sessionId: string }
   private head: string
   private last = 0
   private acked = 0
@@ -20,6 +21,7 @@ export class HashOnlyJournal implements JournalAppender {
       throw new JournalError('bad-argument', 'hash-only journal: session id must be a non-empty string')
     }
     this.sessionId = sessionId
+    this.where = { sessionId }
     this.head = genesisHash()
   }
 
@@ -50,7 +52,7 @@ export class HashOnlyJournal implements JournalAppender {
 
   append(seq: number, ts: number, type: string, payload: unknown): void {
     this.ensureOpen()
-    const json = encodeAppend({ sessionId: this.sessionId }, this.last + 1, seq, ts, type, payload)
+    const json = encodeAppend(this.where, this.last + 1, seq, ts, type, payload)
     this.head = chainHash(this.head, seq, ts, type, json)
     this.last = seq
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 
 /** Seed of every chain. It does not depend on the session, so two identical runs hash alike. */
 export const GENESIS_TEXT = 'theorycraft-journal-v1'
@@ -10,7 +10,6 @@ export function genesisHash(): string {
 
 /** hash_n = sha256(hash_{n-1} \n seq \n ts \n type \n payloadJson), hex. */
 export function chainHash(prev: string, seq: number, ts: number, type: string, payloadJson: string): string {
-  return createHash('sha256')
-    .update(`${prev}\n${seq}\n${ts}\n${type}\n${payloadJson}`, 'utf8')
-    .digest('hex')
+  // One-shot hash: no Hash object per event (the journal hashes every event it appends).
+  return hash('sha256', `${prev}\n${seq}\n${ts}\n${type}\n${payloadJson}`, 'hex')
 }

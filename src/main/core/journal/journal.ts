@@ -118,6 +118,9 @@ interface EventRow {
   hash: string
 }
 
+/** Rows per INSERT statement when committing a batch: one statement per row costs about a fifth more. */
+const ROWS_PER_INSERT = 64
+
 interface BufferedEvent {
   seq: number
   ts: number
@@ -138,6 +141,7 @@ function prepareStatements(db: Database.Database) {
     setHead: db.prepare('UPDATE sessions SET last_seq = ?, last_hash = ? WHERE id = ?'),
     setStatus: db.prepare('UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?'),
     insertEvent: db.prepare(`INSERT INTO events (session_id, ${eventCols}) VALUES (?, ?, ?, ?, ?, ?)`),
+    insertEvents: db.prepare(`INSERT INTO events (session_id, ${eventCols}) VALUES ${new Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`),
     lastEvent: db.prepare<[string], { seq: number; hash: string }>(
       'SELECT seq, hash FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1'
     ),
@@ -196,8 +200,25 @@ export class Journal {
     this.readonly = readonly
     this.schemaVersion = schemaVersion
     const s = (this.stmts = prepareStatements(db))
+    const args: unknown[] = new Array(ROWS_PER_INSERT * 6)
     this.writeBatch = db.transaction((sessionId: string, rows: readonly BufferedEvent[], lastSeq: number, lastHash: string) => {
-      for (const r of rows) s.insertEvent.run(sessionId, r.seq, r.ts, r.type, r.payload, r.hash)
+      let i = 0
+      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+        for (let k = 0, b = 0; k < ROWS_PER_INSERT; k++, b += 6) {
+          const r = rows[i + k]
+          args[b] = sessionId
+          args[b + 1] = r.seq
+          args[b + 2] = r.ts
+          args[b + 3] = r.type
+          args[b + 4] = r.payload
+          args[b + 5] = r.hash
+        }
+        s.insertEvents.run(args)
+      }
+      for (; i < rows.length; i++) {
+        const r = rows[i]
+        s.insertEvent.run(sessionId, r.seq, r.ts, r.type, r.payload, r.hash)
+      }
       s.setHead.run(lastSeq, lastHash, sessionId)
     }).immediate
     this.writeEnd = db.transaction(
@@ -647,6 +668,7 @@ class SqliteAppender implements JournalAppender {
   private readonly journal: Journal
   private readonly batchSize: number
   private buffer: BufferedEvent[] = []
+  private readonly where: { path: string; sessionId: string }
   private head: string
   private last: number
   private acked: number
@@ -655,6 +677,7 @@ class SqliteAppender implements JournalAppender {
   constructor(journal: Journal, sessionId: string, batchSize: number, lastSeq: number, head: string) {
     this.journal = journal
     this.sessionId = sessionId
+    this.where = { path: journal.path, sessionId }
     this.batchSize = batchSize
     this.last = lastSeq
     this.acked = lastSeq
@@ -688,7 +711,7 @@ class SqliteAppender implements JournalAppender {
    */
   append(seq: number, ts: number, type: string, payload: unknown): void {
     this.ensureOpen()
-    const json = encodeAppend({ path: this.journal.path, sessionId: this.sessionId }, this.last + 1, seq, ts, type, payload)
+    const json = encodeAppend(this.where, this.last + 1, seq, ts, type, payload)
     if (this.buffer.length >= this.batchSize) this.flush()
     const hash = chainHash(this.head, seq, ts, type, json)
     this.buffer.push({ seq, ts, type, payload: json, hash })

@@ -114,6 +114,8 @@ export class Kernel {
   private readonly timers = new TimerQueue()
   private readonly ownerByClientId = new Map<string, string>()
   private readonly ownerByOrderId = new Map<string, string>()
+  /** (order id, owner) pairs of submissions not yet in `ownerByOrderId`: only a CancelRejected needs them */
+  private readonly unindexedOrders: string[] = []
   private draining = false
 
   constructor(private readonly opts: KernelOptions) {}
@@ -397,7 +399,7 @@ export class Kernel {
     try {
       for (let i = 0; i < outbox.length; i++) {
         const event = outbox[i]
-        if (event.type === 'OrderSubmitted') this.ownerByOrderId.set(event.orderId, event.order.owner)
+        if (event.type === 'OrderSubmitted') this.unindexedOrders.push(event.orderId, event.order.owner)
         this.sequence(event)
         this.dispatchBroker(event)
       }
@@ -408,18 +410,33 @@ export class Kernel {
   }
 
   private dispatchBroker(event: BrokerEvent): void {
-    const owner = ownerOf(event, this.ownerByClientId, this.ownerByOrderId)
+    // looked up once an engine listens (engines that ignore broker events cost nothing here)
+    let owner: string | null | undefined
     const previousCause = this.currentCause
     this.currentCause = event.seq
     for (const slot of this.slots) {
       if (slot.state !== 'running' || slot.brokerOff || slot.engine.onBroker === undefined) continue
+      if (owner === undefined) owner = this.ownerOf(event)
       // Order events go to the engine that owns the order; account events go to all.
       if (owner !== null && owner !== slot.id) continue
       if (slot.brokerTypes !== null && !slot.brokerTypes.has(event.type)) continue
       slot.eventsIn++
-      this.guard(slot, () => slot.engine.onBroker!(event, slot.ctx))
+      try {
+        slot.engine.onBroker(event, slot.ctx)
+      } catch (err) {
+        this.fault(slot, err)
+      }
     }
     this.currentCause = previousCause
+  }
+
+  private ownerOf(event: BrokerEvent): string | null {
+    if (event.type === 'CancelRejected') {
+      const pairs = this.unindexedOrders
+      for (let i = 0; i < pairs.length; i += 2) this.ownerByOrderId.set(pairs[i], pairs[i + 1])
+      pairs.length = 0
+    }
+    return ownerOf(event, this.ownerByClientId, this.ownerByOrderId)
   }
 
   private sequence(event: JournalEvent): void {

@@ -67,16 +67,23 @@ function addAmounts(a: number, b: number): number {
   return Number((a + b).toPrecision(15))
 }
 
+/** One order: its current view, and the trade ids of the fills applied to it. */
+interface OrderRecord {
+  view: OrderView
+  /** one trade id as a string until a second fill, then a set */
+  fills: string | Set<string> | null
+}
+
 /**
  * Order state built from broker events alone, so the simulated broker and a live venue broker
  * can share it. Views are frozen snapshots, replaced on every change. A fill is applied once
  * per (order id, trade id): a venue that reports the same execution twice changes nothing.
  */
 export class OrderTracker {
-  private readonly byId = new Map<string, OrderView>()
-  private readonly byClient = new Map<string, OrderView>()
-  private readonly open = new Map<string, OrderView>()
-  private readonly appliedFills = new Set<string>()
+  // One record per order, shared by the indexes: a change replaces its view without re-indexing.
+  private readonly byId = new Map<string, OrderRecord>()
+  private readonly byClient = new Map<string, OrderRecord>()
+  private readonly open = new Map<string, OrderRecord>()
 
   /**
    * Applies one broker event; returns the updated view, or undefined when the event does not
@@ -88,70 +95,73 @@ export class OrderTracker {
     if (event.type === 'OrderSubmitted') return this.submitted(event.orderId, event.order, event.ts)
     const action = ACTIONS[event.type]
     if (action === undefined || !('orderId' in event)) return undefined
-    const current = this.byId.get(event.orderId)
-    if (current === undefined) throw new OrderTrackerError(event.orderId, event.type, event.seq)
-    if (event.type === 'OrderFilled' || event.type === 'OrderPartiallyFilled') return this.filled(current, event, action)
+    const record = this.byId.get(event.orderId)
+    if (record === undefined) throw new OrderTrackerError(event.orderId, event.type, event.seq)
+    if (event.type === 'OrderFilled' || event.type === 'OrderPartiallyFilled') return this.filled(record, event, action)
+    const current = record.view
     const status = nextOrderStatus(current.status, action, current.id)
-    return this.store(makeView(current, current.id, status, current.filled, current.remaining, current.average, current.submittedAt, event.ts))
+    return this.store(record, makeView(current, current.id, status, current.filled, current.remaining, current.average, current.submittedAt, event.ts))
   }
 
   get(clientOrderId: string): OrderView | undefined {
-    return this.byClient.get(clientOrderId)
+    return this.byClient.get(clientOrderId)?.view
   }
 
   getById(orderId: string): OrderView | undefined {
-    return this.byId.get(orderId)
+    return this.byId.get(orderId)?.view
   }
 
   /** Orders that are not final, in submission order, optionally of one owner and/or symbol. */
   openOrders(owner?: string, symbol?: string): OrderView[] {
     const out: OrderView[] = []
-    for (const o of this.open.values()) {
+    for (const { view: o } of this.open.values()) {
       if ((owner === undefined || o.owner === owner) && (symbol === undefined || o.symbol === symbol)) out.push(o)
     }
     return out
   }
 
   /** The open orders themselves, without building a list (for per-fill sums). */
-  openViews(): IterableIterator<OrderView> {
-    return this.open.values()
+  *openViews(): IterableIterator<OrderView> {
+    for (const record of this.open.values()) yield record.view
   }
 
-  all(): Iterable<OrderView> {
-    return this.byId.values()
+  *all(): IterableIterator<OrderView> {
+    for (const record of this.byId.values()) yield record.view
   }
 
   private submitted(orderId: string, order: OrderRequest, ts: number): OrderView | undefined {
     if (this.byId.has(orderId)) return undefined
-    const view = makeView(order, orderId, 'submitted', 0, order.amount, null, ts, ts)
+    const record: OrderRecord = { view: makeView(order, orderId, 'submitted', 0, order.amount, null, ts, ts), fills: null }
     // A client order id may be reused once its earlier order is final; while that order is open
     // the id keeps naming it (the broker rejects the newcomer).
     const previous = this.byClient.get(order.clientOrderId)
-    this.byId.set(orderId, view)
-    this.open.set(orderId, view)
-    if (previous === undefined || isFinalStatus(previous.status)) this.byClient.set(order.clientOrderId, view)
-    return view
+    this.byId.set(orderId, record)
+    this.open.set(orderId, record)
+    if (previous === undefined || isFinalStatus(previous.view.status)) this.byClient.set(order.clientOrderId, record)
+    return record.view
   }
 
-  private filled(current: OrderView, event: FillEvent, action: OrderAction): OrderView | undefined {
-    const key = `${event.orderId}\u0000${event.tradeId}`
-    if (this.appliedFills.has(key)) return undefined
+  private filled(record: OrderRecord, event: FillEvent, action: OrderAction): OrderView | undefined {
+    const current = record.view
+    const applied = record.fills
+    if (applied === event.tradeId || (applied instanceof Set && applied.has(event.tradeId))) return undefined
     const status = nextOrderStatus(current.status, action, current.id)
-    this.appliedFills.add(key)
+    if (applied === null) record.fills = event.tradeId
+    else if (typeof applied === 'string') record.fills = new Set([applied, event.tradeId])
+    else applied.add(event.tradeId)
     const filled = addAmounts(current.filled, event.amount)
     const average = ((current.average ?? 0) * current.filled + event.price * event.amount) / filled
     const remaining = status === 'filled' ? 0 : event.remaining
     // an order sized by cost learns its base amount from its fills
     const amount = current.cost !== null && current.amount === 0 ? addAmounts(filled, remaining) : current.amount
     const request = amount === current.amount ? current : { ...current, amount }
-    return this.store(makeView(request, current.id, status, filled, remaining, average, current.submittedAt, event.ts))
+    return this.store(record, makeView(request, current.id, status, filled, remaining, average, current.submittedAt, event.ts))
   }
 
-  private store(view: OrderView): OrderView {
-    this.byId.set(view.id, view)
-    if (this.byClient.get(view.clientOrderId)?.id === view.id) this.byClient.set(view.clientOrderId, view)
+  private store(record: OrderRecord, view: OrderView): OrderView {
+    record.view = view
+    // a final order leaves the open list; an open one keeps its place in it
     if (isFinalStatus(view.status)) this.open.delete(view.id)
-    else this.open.set(view.id, view)
     return view
   }
 }
