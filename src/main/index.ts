@@ -1,9 +1,10 @@
-import { app, BrowserWindow, dialog, globalShortcut, Menu, protocol, session, type MenuItemConstructorOptions } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, globalShortcut, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { COMMANDS, type CommandHandlers, type CommandName, type Mode } from '../shared/api'
 import { dataFolder } from './host/data-folder'
+import { captureConsole, createLogger, installCrashHandlers, logsFolder } from './host/logging'
 import { createWorkstation } from './host/workstation'
 import { defaultCaptureFiles } from './transport/app-paths'
 import { contentSecurityPolicy, SECURITY_HEADERS } from './transport/csp'
@@ -24,6 +25,16 @@ const rendererDir = join(here, '..', 'renderer')
 const preloadPath = join(here, '..', 'preload', 'index.cjs')
 const CSP = contentSecurityPolicy()
 const KILL_SWITCH = 'CommandOrControl+Shift+K'
+/** Permissions the page may have: writing to the clipboard (About → Copy diagnostics); nothing else. */
+const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write'])
+
+// The shell and the host share one rotating log in <dataFolder>/logs; secrets are redacted line by line.
+const folder = dataFolder()
+const logger = createLogger({ dir: logsFolder(folder), source: 'shell' })
+captureConsole(logger)
+installCrashHandlers(logger, (r) =>
+  dialog.showErrorBox('TheoryCraft Workstation: unexpected error', `${r.message}\n\nThe details are in the log (Help → Open Logs Folder). Further errors are logged without this message.`)
+)
 
 type Workstation = Awaited<ReturnType<typeof createWorkstation>>
 
@@ -43,11 +54,15 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.on('second-instance', () => {
+    logger.info('a second instance was started; focusing this one')
     if (mainWindow?.isMinimized()) mainWindow.restore()
     mainWindow?.focus()
   })
   start().catch((err: unknown) => {
-    dialog.showErrorBox('TheoryCraft Workstation could not start', err instanceof Error ? err.message : String(err))
+    logger.error('could not start', { error: err })
+    // e.g. the journal's writer lock, naming the program that holds it
+    dialog.showErrorBox('TheoryCraft Workstation could not start', logger.redact(err instanceof Error ? err.message : String(err)))
+    logger.close()
     app.exit(1)
   })
 }
@@ -70,7 +85,10 @@ app.on('before-quit', (event) => {
   ipc?.detach()
   void Promise.resolve(workstation.close())
     .catch((err: unknown) => console.error('[workstation] close failed:', err))
-    .finally(() => app.quit())
+    .finally(() => {
+      logger.info('quit')
+      app.quit()
+    })
 })
 
 app.on('will-quit', () => globalShortcut.unregisterAll())
@@ -82,7 +100,8 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, serveRenderer)
 
   const root = app.getAppPath()
-  const ws = await createWorkstation({ dataFolder: dataFolder(), sampleDir: join(root, 'resources', 'sample'), captureFiles: defaultCaptureFiles(root) })
+  logger.info(`starting TheoryCraft Workstation ${app.getVersion()} (electron ${process.versions.electron}, chrome ${process.versions.chrome})`, { dataFolder: folder, packaged: app.isPackaged })
+  const ws = await createWorkstation({ dataFolder: folder, sampleDir: join(root, 'resources', 'sample'), captureFiles: defaultCaptureFiles(root), appKind: 'app', logger })
   workstation = ws
   mode = (await ws.handlers['app.info']({})).mode
   ipc = attachIpc({
@@ -99,8 +118,8 @@ async function start(): Promise<void> {
 
 function hardenSession(): void {
   const ses = session.defaultSession
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  ses.setPermissionCheckHandler(() => false)
+  ses.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)))
+  ses.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission))
   ses.setDevicePermissionHandler(() => false)
   // The renderer talks to the host over IPC only: no network, no file:// reads.
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !/^(app|data|blob|devtools):/.test(details.url) }))
@@ -134,7 +153,7 @@ function createWindow(): void {
     frameCssKey = null
     void showMode(mode)
   })
-  win.webContents.on('render-process-gone', (_event, details) => console.error(`[workstation] renderer gone: ${details.reason}`))
+  win.webContents.on('render-process-gone', (_event, details) => logger.error(`renderer gone: ${details.reason}`, { exitCode: details.exitCode }))
   void win.loadURL(APP_START_URL)
 }
 
@@ -238,7 +257,31 @@ function buildMenu(): Menu {
         }
       ]
     },
-    { role: 'windowMenu' }
+    { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'About TheoryCraft Workstation…', click: () => void showAbout() },
+        { type: 'separator' },
+        { label: 'Open Logs Folder', click: () => void openFolder(logger.dir) },
+        { label: 'Open Data Folder', click: () => void openFolder(folder) }
+      ]
+    }
   ]
   return Menu.buildFromTemplate(template)
+}
+
+async function openFolder(path: string): Promise<void> {
+  const error = await shell.openPath(path)
+  if (error) dialog.showErrorBox('Cannot open the folder', `${path}: ${error}`)
+}
+
+/** Versions, data folder and logs, with a button that copies the (redacted) diagnostics text. */
+async function showAbout(): Promise<void> {
+  if (!workstation) return
+  const userAgent = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.getUserAgent() : undefined
+  const d = await workstation.handlers['app.diagnostics'](userAgent ? { userAgent } : {})
+  const options = { type: 'info' as const, title: 'About', message: `TheoryCraft Workstation ${d.versions.app}`, detail: d.text, buttons: ['Copy Diagnostics', 'Close'], defaultId: 1, cancelId: 1 }
+  const { response } = mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+  if (response === 0) clipboard.writeText(d.text)
 }

@@ -60,6 +60,46 @@ export const DatasetSchema = z.strictObject({
 })
 export type Dataset = z.infer<typeof DatasetSchema>
 
+const ImportPolicySchema = z.enum(['reject', 'drop', 'keep-gaps', 'forward-fill'])
+const count = z.number().int().nonnegative()
+
+/** The data-quality report of an import (core/data/quality.ts QualityReport). */
+export const QualityReportSchema = z.object({
+  policy: ImportPolicySchema,
+  errors: count,
+  warnings: count,
+  counts: z.record(z.string(), count),
+  rowsDropped: count,
+  missingBars: count,
+  syntheticBars: count,
+  sessions: z.enum(['24x7', 'weekdays']).optional(),
+  outlierSigma: z.number(),
+  /** the first issues by line (at most 1000); `issuesTruncated` says when there were more */
+  issues: z.array(z.strictObject({ line: z.number().int(), kind: z.string(), message: z.string() })),
+  issuesTruncated: z.boolean()
+})
+export type QualityReportView = z.infer<typeof QualityReportSchema>
+
+/** One import or append of a stored series, as the store recorded it. */
+export const SeriesImportSchema = z.strictObject({
+  seq: z.number().int(),
+  action: z.enum(['import', 'append']),
+  sourceFile: z.string().nullable(),
+  at: time,
+  rowsAppended: count,
+  rowsIdentical: count,
+  rowsConflicting: count,
+  /** from the import report, when one was recorded */
+  format: z.string().nullable(),
+  dialect: z.string().nullable(),
+  rowsRead: count.nullable(),
+  rowsAccepted: count.nullable(),
+  errors: count.nullable(),
+  warnings: count.nullable(),
+  notes: z.array(z.string())
+})
+export type SeriesImportView = z.infer<typeof SeriesImportSchema>
+
 export const EngineStatusSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
@@ -99,6 +139,63 @@ const RunSummarySchema = z.strictObject({
 })
 export type RunSummary = z.infer<typeof RunSummarySchema>
 
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'must be an environment variable name (letters, digits and _)')
+
+/** A venue connection without its secrets: the credentials stay in the environment variables it names. */
+export const VenueProfileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-"'),
+  name: z.string().min(1).max(100),
+  /** ccxt exchange id, e.g. "binance" */
+  exchange: z.string().regex(/^[a-z0-9]{2,40}$/, 'a ccxt exchange id such as "binance"'),
+  /** the venue's test network instead of the real one */
+  sandbox: z.boolean(),
+  apiKeyEnv: envVarName.nullable(),
+  secretEnv: envVarName.nullable()
+})
+export type VenueProfile = z.infer<typeof VenueProfileSchema>
+
+/** The version of settings.json this build reads and writes; a newer file is not read (defaults, warning, backup). */
+export const SETTINGS_VERSION = 1
+
+export const SettingsSchema = z.strictObject({
+  version: z.literal(SETTINGS_VERSION),
+  theme: z.enum(['dark', 'high-contrast']),
+  layout: z.strictObject({
+    /** divider positions: split id → share of the first pane */
+    splits: z.record(z.string().max(50), z.number().gt(0).lt(1)),
+    centerTab: z.string().max(50),
+    bottomTab: z.string().max(50)
+  }),
+  /** data and engine files used last, newest first */
+  recentFiles: z.array(z.string().min(1).max(4096)).max(20),
+  /** what the backtest form starts with; `risk` applies to backtests started without limits of their own */
+  backtest: z.strictObject({ datasetId: z.string().max(200).nullable(), engine: z.string().min(1).max(200), broker: BrokerSettingsSchema, risk: RiskSettingsSchema }),
+  venueProfiles: z.array(VenueProfileSchema).max(50).refine((list) => new Set(list.map((v) => v.id)).size === list.length, 'venue profile ids must be unique')
+})
+export type Settings = z.infer<typeof SettingsSchema>
+/** `settings.set` replaces whole sections; the version is the host's. */
+export const SettingsPatchSchema = SettingsSchema.omit({ version: true }).partial()
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>
+
+const SettingsResultSchema = z.strictObject({
+  settings: SettingsSchema,
+  /** what was wrong with settings.json when it was loaded (and what was done about it) */
+  warnings: z.array(z.string()),
+  file: z.string()
+})
+
+export const DiagnosticsSchema = z.strictObject({
+  /** app, node, v8, sqlite, ccxt, better-sqlite3; electron and chromium when known */
+  versions: z.record(z.string(), z.string()),
+  platform: z.string(),
+  dataFolder: z.strictObject({ path: z.string(), bytes: z.number(), files: z.array(z.strictObject({ name: z.string(), bytes: z.number() })) }),
+  logsFolder: z.string(),
+  settingsFile: z.string(),
+  /** all of the above as text for a bug report, secrets removed */
+  text: z.string()
+})
+export type Diagnostics = z.infer<typeof DiagnosticsSchema>
+
 /** One entry per command: params and result schemas. */
 export const COMMANDS = {
   'app.info': {
@@ -126,6 +223,13 @@ export const COMMANDS = {
     }),
     result: z.strictObject({ importId: id })
   },
+  /** a dataset with its full quality report and, for store series, every import and append */
+  'data.show': {
+    params: z.strictObject({ datasetId: id }),
+    result: z.strictObject({ dataset: DatasetSchema, quality: QualityReportSchema.nullable(), imports: z.array(SeriesImportSchema) })
+  },
+  /** removes a series from the market-data store (sample files and captures cannot be deleted) */
+  'data.delete': { params: z.strictObject({ datasetId: id }), result: z.strictObject({ datasetId: id, rows: count }) },
   'backtest.start': {
     params: z.strictObject({
       datasetId: id,
@@ -207,7 +311,24 @@ export const COMMANDS = {
     result: z.strictObject({
       sessions: z.array(z.strictObject({ id: z.string(), mode: z.string(), status: z.string(), events: z.number(), startedAt: z.number() }))
     })
-  }
+  },
+  /** settings.json of the data folder, as loaded (a bad file falls back to defaults with warnings) */
+  'settings.get': { params: z.strictObject({}), result: SettingsResultSchema },
+  'settings.set': { params: z.strictObject({ settings: SettingsPatchSchema }), result: SettingsResultSchema },
+  /** an error in the window (window.onerror, unhandledrejection, a React error boundary), for the log */
+  'log.report': {
+    params: z.strictObject({
+      kind: z.enum(['error', 'unhandledrejection', 'render']),
+      message: z.string().max(4000),
+      stack: z.string().max(20_000).optional(),
+      source: z.string().max(2000).optional(),
+      line: z.number().int().nonnegative().optional(),
+      column: z.number().int().nonnegative().optional()
+    }),
+    result: z.strictObject({ logged: z.boolean() })
+  },
+  /** versions, data folder and logs, for the About dialog; `userAgent` adds the renderer's Chromium */
+  'app.diagnostics': { params: z.strictObject({ userAgent: z.string().max(1000).optional() }), result: DiagnosticsSchema }
 } as const
 
 export type CommandName = keyof typeof COMMANDS
@@ -224,7 +345,16 @@ export const PUSHES = {
   'backtest.progress': z.strictObject({ runId: id, done: z.number(), total: z.number(), eventsPerSecond: z.number(), etaMs: z.number() }),
   'backtest.finished': z.strictObject({ runId: id, summary: RunSummarySchema.nullable(), error: z.string().nullable() }),
   'sweep.progress': z.strictObject({ sweepId: id, done: z.number(), total: z.number(), results: z.array(RunSummarySchema) }),
-  'import.progress': z.strictObject({ importId: id, done: z.number(), total: z.number(), finished: z.boolean(), error: z.string().nullable(), datasetId: z.string().nullable() }),
+  /** the finished push carries the import's quality report: of the new series, or of the file `reject` refused */
+  'import.progress': z.strictObject({
+    importId: id,
+    done: z.number(),
+    total: z.number(),
+    finished: z.boolean(),
+    error: z.string().nullable(),
+    datasetId: z.string().nullable(),
+    quality: QualityReportSchema.nullable().optional()
+  }),
   'session.state': z.strictObject({
     ...sessionRef,
     mode: ModeSchema,

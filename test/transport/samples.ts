@@ -11,6 +11,8 @@ export const VALID_PARAMS: { [K in CommandName]: CommandParams<K> } = {
   'engines.list': {},
   'data.list': {},
   'data.import': { path: '/tmp/bars.csv', symbol: 'BTC/USDT', timeframe: '1m', policy: 'reject' },
+  'data.show': { datasetId: 'store:BTC-USDT-1m' },
+  'data.delete': { datasetId: 'store:BTC-USDT-1m' },
   'backtest.start': {
     datasetId: 'sample:BTC-USDT-1m',
     engine: 'sma-cross',
@@ -30,7 +32,19 @@ export const VALID_PARAMS: { [K in CommandName]: CommandParams<K> } = {
   'order.cancelAll': { sessionId: 's-1', symbol: 'BTC/USDT' },
   'killSwitch.press': { flatten: true, reason: 'test' },
   'session.list': {},
-  'journal.sessions': {}
+  'journal.sessions': {},
+  'settings.get': {},
+  'settings.set': {
+    settings: {
+      theme: 'high-contrast',
+      layout: { splits: { main: 0.3 }, centerTab: 'report', bottomTab: 'log' },
+      recentFiles: ['/tmp/bars.csv'],
+      backtest: { datasetId: 'store:BTC-USDT-1m', engine: 'sma-cross', broker, risk: { maxOpenOrders: 5 } },
+      venueProfiles: [{ id: 'binance-test', name: 'Binance testnet', exchange: 'binance', sandbox: true, apiKeyEnv: 'BINANCE_API_KEY', secretEnv: 'BINANCE_SECRET' }]
+    }
+  },
+  'log.report': { kind: 'error', message: 'x is undefined', stack: 'at f (app.js:1:2)', source: 'app.js', line: 1, column: 2 },
+  'app.diagnostics': { userAgent: 'Mozilla/5.0 Chrome/156.0.8078.108' }
 }
 
 const summary = { runId: 'run-1', engine: 'sma-cross', params: { fast: 10 }, finalEquity: 10_500, totalReturn: 0.05, maxDrawdown: 0.02, sharpe: 1.2, tradeCount: 4 }
@@ -43,6 +57,41 @@ export const VALID_RESULTS: { [K in CommandName]: CommandResult<K> } = {
     datasets: [{ id: 'd', name: 'd', kind: 'bars', symbol: 'BTC/USDT', timeframe: '1m', rows: 10, from: 0, to: 540_000, quality: { gaps: 0 }, source: 'sample' }]
   },
   'data.import': { importId: 'imp-1' },
+  'data.show': {
+    dataset: { id: 'store:BTC-USDT-1m', name: 'BTC/USDT 1m', kind: 'bars', symbol: 'BTC/USDT', timeframe: '1m', rows: 10, from: 0, to: 600_000, quality: { errors: 0, gap: 1 }, source: 'store' },
+    quality: {
+      policy: 'keep-gaps',
+      errors: 0,
+      warnings: 1,
+      counts: { gap: 1 },
+      rowsDropped: 0,
+      missingBars: 1,
+      syntheticBars: 0,
+      sessions: '24x7',
+      outlierSigma: 10,
+      issues: [{ line: 5, kind: 'gap', message: '1 missing 1m bar(s)' }],
+      issuesTruncated: false
+    },
+    imports: [
+      {
+        seq: 1,
+        action: 'import',
+        sourceFile: '/tmp/bars.csv',
+        at: 1_723_075_200_000,
+        rowsAppended: 10,
+        rowsIdentical: 0,
+        rowsConflicting: 0,
+        format: 'csv-bars',
+        dialect: 'generic',
+        rowsRead: 10,
+        rowsAccepted: 10,
+        errors: 0,
+        warnings: 1,
+        notes: ['range …']
+      }
+    ]
+  },
+  'data.delete': { datasetId: 'store:BTC-USDT-1m', rows: 10 },
   'backtest.start': { runId: 'run-1' },
   'backtest.cancel': { cancelled: true },
   'backtest.report': { report: { anything: 1 } },
@@ -56,7 +105,29 @@ export const VALID_RESULTS: { [K in CommandName]: CommandResult<K> } = {
   'order.cancelAll': { ok: true },
   'killSwitch.press': { sessions: 1, cancelled: 2 },
   'session.list': { sessions: [{ sessionId: 's-1', mode: 'replay', status: 'running', datasetId: 'd', tradingState: 'ACTIVE' }] },
-  'journal.sessions': { sessions: [{ id: 's-1', mode: 'paper', status: 'running', events: 3, startedAt: 0 }] }
+  'journal.sessions': { sessions: [{ id: 's-1', mode: 'paper', status: 'running', events: 3, startedAt: 0 }] },
+  'settings.get': { settings: defaultSettingsSample(), warnings: ['settings.json is empty'], file: '/tmp/data/settings.json' },
+  'settings.set': { settings: defaultSettingsSample(), warnings: [], file: '/tmp/data/settings.json' },
+  'log.report': { logged: true },
+  'app.diagnostics': {
+    versions: { app: '0.1.0', node: '20.20.2', sqlite: '3.53.2', ccxt: '4.5.84' },
+    platform: 'linux 6.1 x64',
+    dataFolder: { path: '/tmp/data', bytes: 1024, files: [{ name: 'journal.sqlite', bytes: 1024 }] },
+    logsFolder: '/tmp/data/logs',
+    settingsFile: '/tmp/data/settings.json',
+    text: 'TheoryCraft Workstation 0.1.0'
+  }
+}
+
+function defaultSettingsSample(): CommandResult<'settings.get'>['settings'] {
+  return {
+    version: 1,
+    theme: 'dark',
+    layout: { splits: {}, centerTab: 'chart', bottomTab: 'orders' },
+    recentFiles: [],
+    backtest: { datasetId: null, engine: 'sma-cross', broker, risk: {} },
+    venueProfiles: []
+  }
 }
 
 const sessionId = 's-1'

@@ -515,7 +515,8 @@ export class Account {
       (o) => o.market === market && (fromId === undefined || o.orderId >= fromId) && (start === undefined || o.time >= start) && (end === undefined || o.time <= end)
     )
     // Binance returns the newest `limit` orders, oldest first, unless told where to start
-    return fromId !== undefined || start !== undefined ? list.slice(0, limit) : list.slice(-limit)
+    const chosen = fromId !== undefined || start !== undefined ? list.slice(0, limit) : list.slice(-limit)
+    return chosen.map((o) => this.orderJson(o))
   }
 
   myTrades(params: Params): Record<string, unknown>[] {

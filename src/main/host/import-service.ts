@@ -14,7 +14,8 @@ export interface ImportServiceDeps {
 /**
  * `data.import`: a file goes through the importer's quality gate into the market-data store, in
  * a worker. Progress (bytes) goes out through the batcher; the last `import.progress` has
- * `finished` and either the new dataset's id or the error.
+ * `finished` and either the new dataset's id or the error, and the quality report when the
+ * importer produced one (a file `reject` refused included).
  */
 export class ImportService {
   private readonly running = new Map<string, WorkerClient>()
@@ -50,8 +51,13 @@ export class ImportService {
         batcher.push('import.progress', importId, progress({ done, total }))
       )
       .then(
-        (r) => end(progress({ done: 1, total: 1, finished: true, datasetId: `store:${r.seriesId}` })),
-        (err: unknown) => end(progress({ finished: true, error: err instanceof Error ? err.message : String(err) }))
+        (r) =>
+          end(
+            r.ok
+              ? progress({ done: 1, total: 1, finished: true, datasetId: `store:${r.seriesId}`, quality: r.quality })
+              : progress({ finished: true, error: r.error, quality: r.quality })
+          ),
+        (err: unknown) => end(progress({ finished: true, error: err instanceof Error ? err.message : String(err), quality: null }))
       )
     return { importId }
   }

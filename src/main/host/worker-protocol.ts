@@ -1,5 +1,6 @@
 import type { ApiError, BrokerSettings, CommandParams, Dataset, PushPayload, PushTopic, RunSummary } from '../../shared/api'
 import type { ParamValue } from '../../shared/engine-params'
+import type { QualityReport } from '../core/data/quality'
 import type { RiskLimits } from '../core/risk/risk-gate'
 import type { BacktestReport } from '../core/report/types'
 
@@ -26,6 +27,11 @@ export interface ImportJob {
   policy?: 'reject' | 'drop' | 'keep-gaps' | 'forward-fill'
   storePath: string
 }
+
+/** A file `reject` refused is an outcome with its report, not a thrown error: the report must reach the user. */
+export type ImportOutcome =
+  | { ok: true; seriesId: string; rows: number; quality: QualityReport }
+  | { ok: false; error: string; quality: QualityReport }
 
 export interface BacktestJob {
   runId: string
@@ -60,7 +66,7 @@ export interface ReplaySpec {
 export interface WorkerMethods {
   describe: { params: DatasetSource; result: Dataset }
   backtest: { params: BacktestJob; result: BacktestOutcome }
-  import: { params: ImportJob; result: { seriesId: string; rows: number } }
+  import: { params: ImportJob; result: ImportOutcome }
   'replay.open': { params: ReplaySpec; result: { ok: true } }
   'replay.control': { params: Omit<CommandParams<'replay.control'>, 'sessionId'>; result: { ok: boolean } }
   'engine.control': { params: Omit<CommandParams<'engine.control'>, 'sessionId'>; result: { state: string } }

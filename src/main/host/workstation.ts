@@ -14,8 +14,14 @@ import {
 import { BUILT_IN_ENGINES } from '../core/engines/registry'
 import { Journal } from '../core/journal/journal'
 import { APP_VERSION } from './app-version'
+import { collectDiagnostics } from './diagnostics'
+import { importSamples, isFirstRun } from './first-run'
+import { createLogger, logsFolder, type Logger } from './logging'
+import { SettingsService } from './settings'
+import { acquireWriterLock, type WriterKind, type WriterLock } from './writer-lock'
 import { BacktestService } from './backtest-service'
 import { captureSources, DatasetCatalog, sampleSources } from './dataset-catalog'
+import { deleteDataset, showDataset } from './data-show'
 import { toWorkstationError } from './errors'
 import { ImportService } from './import-service'
 import { journalSessions } from './journal-sessions'
@@ -35,12 +41,20 @@ export interface WorkstationOptions {
   captureFiles?: string[]
   /** the session-worker bundle; default: found next to this bundle (see worker-script.ts) */
   workerScript?: string
+  /** who holds the journal's writer lock: the desktop app or `theorycraft serve` (default) */
+  appKind?: Exclude<WriterKind, 'cli'>
+  /** the shell's logger (same files); default: one over `<dataFolder>/logs`, closed with the host */
+  logger?: Logger
 }
 
 export type PushListener = <T extends PushTopic>(topic: T, payload: PushPayload<T>) => void
 
 export interface Workstation {
   handlers: CommandHandlers
+  /** the host's log (`<dataFolder>/logs/workstation.log`) */
+  log: Logger
+  /** resolves when the first-run import of the sample data has finished (at once on a used data folder) */
+  ready: Promise<void>
   /** returns an unsubscribe function */
   onPush(listener: PushListener): () => void
   close(): Promise<void>
@@ -59,8 +73,30 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   mkdirSync(dataFolder, { recursive: true })
   const journalPath = join(dataFolder, 'journal.sqlite')
   const storePath = join(dataFolder, 'market-data.sqlite')
-  // created and migrated here, once, so workers only ever open an existing journal
-  Journal.open(journalPath).close()
+  const ownLogger = options.logger === undefined
+  const log = (options.logger ?? createLogger({ dir: logsFolder(dataFolder) })).child('host')
+  const firstRun = isFirstRun(storePath)
+  // one writer per journal: a second app or server on this data folder stops here, naming the first
+  let writerLock: WriterLock
+  try {
+    writerLock = acquireWriterLock(journalPath, { kind: options.appKind ?? 'server' })
+  } catch (err) {
+    log.error('journal writer lock refused', { error: err })
+    if (ownLogger) log.close()
+    throw err
+  }
+  if (writerLock.tookOverFrom) log.warn('took over a stale journal writer lock', { from: writerLock.tookOverFrom })
+  log.info(`host starting (app ${APP_VERSION}, node ${process.versions.node}${process.versions.electron ? `, electron ${process.versions.electron}` : ''})`, { dataFolder, firstRun })
+  const settings = new SettingsService(dataFolder, log)
+  try {
+    // created and migrated here, once, so workers only ever open an existing journal
+    Journal.open(journalPath).close()
+  } catch (err) {
+    writerLock.release()
+    log.error('the journal cannot be opened', { error: err })
+    if (ownLogger) log.close()
+    throw err
+  }
 
   const listeners = new Set<PushListener>()
   const emit = (topic: PushTopic, payload: PushPayload<PushTopic>): void => {
@@ -81,6 +117,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     if (workerScript === null) throw new WorkstationError('Unavailable', 'the session-worker bundle was not found; run "npm run build:node"')
     const worker = new WorkerClient(workerScript, onMessage, (error) => {
       workers.delete(worker)
+      if (error !== null) log.error('a session worker stopped with an error', { error })
       onExit?.(error)
     })
     workers.add(worker)
@@ -103,6 +140,25 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const sweeps = new SweepService({ catalog, batcher, spawn: () => spawn(), newId })
   const replays = new ReplayService({ catalog, batcher, spawn, journalPath, newId })
   const imports = new ImportService({ batcher, spawn: () => spawn(), storePath, newId })
+
+  // first start on this folder: the sample data goes into the store, the backtest form starts on it
+  const ready: Promise<void> = firstRun
+    ? importSamples({
+        sampleDir: options.sampleDir,
+        storePath,
+        log,
+        runImport: (job) => {
+          const worker = spawn()
+          return worker.call('import', job).finally(() => void worker.terminate())
+        }
+      }).then(
+        (r) => {
+          for (const f of r.failed) settings.addWarning(`The sample ${f.file} could not be imported into the market-data store: ${f.error}`)
+          if (r.datasetId !== null && settings.settings.backtest.datasetId === null) settings.update((s) => ({ backtest: { ...s.backtest, datasetId: r.datasetId } }))
+        },
+        (err: unknown) => log.error('first run failed', { error: err })
+      )
+    : Promise.resolve()
   let mode: Mode = 'backtest'
 
   const handlers: CommandHandlers = {
@@ -123,9 +179,19 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     'engines.list': command('engines.list', () => ({
       engines: [...BUILT_IN_ENGINES.values()].map((d) => ({ name: d.name, description: d.description, params: d.params as Record<string, Record<string, unknown>> }))
     })),
-    'data.list': command('data.list', async () => ({ datasets: await catalog.list() })),
-    'data.import': command('data.import', (p) => imports.start(p)),
-    'backtest.start': command('backtest.start', (p) => backtests.start(p)),
+    'data.list': command('data.list', async () => {
+      await ready
+      return { datasets: await catalog.list() }
+    }),
+    'data.import': command('data.import', (p) => {
+      const started = imports.start(p)
+      settings.addRecentFile(resolve(p.path))
+      return started
+    }),
+    'data.show': command('data.show', (p) => showDataset(catalog, p.datasetId)),
+    'data.delete': command('data.delete', (p) => deleteDataset(catalog, p.datasetId)),
+    // the settings' risk limits apply to a backtest that brings none of its own
+    'backtest.start': command('backtest.start', (p) => backtests.start({ ...p, risk: p.risk ?? settings.settings.backtest.risk })),
     'backtest.cancel': command('backtest.cancel', async (p) => (sweeps.has(p.runId) ? { cancelled: await sweeps.cancel(p.runId) } : backtests.cancel(p.runId))),
     'backtest.report': command('backtest.report', (p) => backtests.report(p.runId)),
     'backtest.runs': command('backtest.runs', () => backtests.list()),
@@ -138,12 +204,46 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     'order.cancelAll': command('order.cancelAll', (p) => replays.cancelAll(p)),
     'killSwitch.press': command('killSwitch.press', (p) => replays.killSwitch(p, KILL_SWITCH_BY)),
     'session.list': command('session.list', () => replays.list()),
-    'journal.sessions': command('journal.sessions', () => journalSessions(journalPath))
+    'journal.sessions': command('journal.sessions', () => journalSessions(journalPath)),
+    'settings.get': command('settings.get', async () => {
+      await ready
+      return settings.get()
+    }),
+    'settings.set': command('settings.set', (p) => settings.set(p.settings)),
+    'log.report': command('log.report', (p) => {
+      const where = p.source ? ` at ${p.source}${p.line !== undefined ? `:${p.line}:${p.column ?? 0}` : ''}` : ''
+      log.child('renderer').error(`${p.kind}: ${p.message}${where}`, p.stack ? { stack: p.stack } : undefined)
+      return { logged: true }
+    }),
+    'app.diagnostics': command('app.diagnostics', (p) =>
+      collectDiagnostics({
+        appVersion: APP_VERSION,
+        dataFolder,
+        logsFolder: log.dir,
+        settingsFile: settings.file,
+        settings: settings.settings,
+        userAgent: p.userAgent,
+        recentProblems: log.recentProblems(),
+        redact: log.redact
+      })
+    )
+  }
+  for (const name of Object.keys(handlers) as CommandName[]) {
+    const inner = handlers[name] as (params: unknown) => Promise<unknown>
+    // failures the user did not cause go to the log with the command's name
+    ;(handlers as Record<CommandName, (params: unknown) => Promise<unknown>>)[name] = (params) =>
+      inner(params).catch((err: unknown) => {
+        if (err instanceof WorkstationError && err.type !== 'InternalError') log.info(`${name}: ${err.type}: ${err.message}`)
+        else log.error(`${name} failed`, { error: err })
+        throw err
+      })
   }
 
   let closed = false
   return {
     handlers,
+    log,
+    ready,
     onPush(listener) {
       listeners.add(listener)
       return () => void listeners.delete(listener)
@@ -154,8 +254,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       await replays.close()
       await Promise.all([backtests.close(), sweeps.close(), imports.close()])
       await Promise.all([...workers].map((w) => w.terminate()))
+      await ready
       batcher.close()
       listeners.clear()
+      writerLock.release()
+      log.info('host closed')
+      if (ownLogger) log.close()
     }
   }
 }

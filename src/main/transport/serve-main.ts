@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { dataFolder } from '../host/data-folder'
+import { captureConsole, createLogger, installCrashHandlers, logsFolder } from '../host/logging'
 import { createWorkstation } from '../host/workstation'
 import { defaultCaptureFiles, findAppRoot } from './app-paths'
 import { startServer } from './ws-server'
@@ -38,10 +39,18 @@ async function main(): Promise<void> {
   const rendererDir = join(root, 'out', 'renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) console.warn(`warning: ${rendererDir}/index.html is missing; run \`npm run build\` (the API works without it)`)
 
+  const folder = dataFolder()
+  const logger = createLogger({ dir: logsFolder(folder), source: 'serve' })
+  captureConsole(logger)
+  // the first uncaught error is printed; every one is logged; the process then stops (its state is unknown)
+  installCrashHandlers(logger, (r) => process.stderr.write(`theorycraft serve: ${r.kind}: ${r.message} (details in ${logger.dir})\n`), { exitOnException: true })
+  // a journal another program writes refuses this one with a message naming it (exit code 1)
   const workstation = await createWorkstation({
-    dataFolder: dataFolder(),
+    dataFolder: folder,
     sampleDir: join(root, 'resources', 'sample'),
-    captureFiles: defaultCaptureFiles(root)
+    captureFiles: defaultCaptureFiles(root),
+    appKind: 'server',
+    logger
   })
   let server: Awaited<ReturnType<typeof startServer>>
   try {
@@ -51,6 +60,8 @@ async function main(): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use; pick another with --port`)
     throw err
   }
+  logger.addSecret(server.token)
+  logger.info(`serving ${server.url}`)
   console.log(`TheoryCraft Workstation: ${server.url}`)
 
   let stopping = false

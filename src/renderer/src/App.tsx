@@ -5,6 +5,7 @@ import { CompareView } from './panels/backtest/CompareView'
 import { ReportView } from './panels/backtest/ReportView'
 import { SweepView } from './panels/backtest/SweepView'
 import { ChartPanel } from './panels/chart/ChartPanel'
+import { DataManager } from './panels/data/DataManager'
 import { BalancesTable, FillsTable, OrdersTable, PositionsTable } from './panels/account/AccountTables'
 import { isOpen } from './panels/account/order-status'
 import { EnginesPanel } from './panels/engines/EnginesPanel'
@@ -64,7 +65,8 @@ function CenterTabs() {
         { id: 'chart', label: 'Chart', content: () => <ChartPanel /> },
         { id: 'report', label: 'Report', content: () => <ReportView /> },
         { id: 'compare', label: 'Compare', content: () => <CompareView /> },
-        { id: 'sweep', label: 'Sweep', content: () => <SweepView /> }
+        { id: 'sweep', label: 'Sweep', content: () => <SweepView /> },
+        { id: 'data', label: 'Data', content: () => <DataManager /> }
       ]}
     />
   )

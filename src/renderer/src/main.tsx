@@ -2,22 +2,39 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { selectClient } from './api/select-client'
 import { App } from './App'
-import { BOTTOM_TABS, CENTER_TABS } from './state/app-state'
 import { Workstation, WorkstationContext } from './state/workstation'
-import { loadJson, saveJson } from './util/persist'
 import './styles.css'
 
 const workstation = new Workstation(selectClient(window))
-workstation.store.set({
-  centerTab: loadJson('tab.center', 'chart', (v) => (CENTER_TABS as readonly unknown[]).includes(v)),
-  bottomTab: loadJson('tab.bottom', 'orders', (v) => (BOTTOM_TABS as readonly unknown[]).includes(v))
-})
-workstation.store.subscribe(() => {
-  const s = workstation.store.get()
-  saveJson('tab.center', s.centerTab)
-  saveJson('tab.bottom', s.bottomTab)
-})
+// the layout (dividers, tabs) comes from the data folder's settings once the host answers
 workstation.start()
+// errors of the page go to the host's log (log.report) and are shown once
+window.addEventListener('error', (e) =>
+  workstation.reportError({
+    kind: 'error',
+    message: e.message || String(e.error),
+    stack: e.error instanceof Error ? e.error.stack : undefined,
+    source: e.filename || undefined,
+    line: e.lineno || undefined,
+    column: e.colno || undefined
+  })
+)
+window.addEventListener('unhandledrejection', (e) => {
+  const reason: unknown = e.reason
+  workstation.reportError({
+    kind: 'unhandledrejection',
+    message: reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : describeValue(reason),
+    stack: reason instanceof Error ? reason.stack : undefined
+  })
+})
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
 // for the browser tests and the UI benchmark: read-only access to what the page received
 ;(window as Window & { __workstation?: Workstation }).__workstation = workstation
 

@@ -98,6 +98,7 @@ export interface LiveSourceCounters {
 }
 
 const RECENT_TRADES = 2048
+const STOPPED = Symbol('stopped')
 
 export class LiveMarketSource {
   readonly counters: LiveSourceCounters = { events: 0, batches: 0, books: 0, crossed: 0, gaps: 0, reconnects: 0, duplicateTrades: 0, lateBarTrades: 0, malformed: 0 }
@@ -122,6 +123,8 @@ export class LiveMarketSource {
   private running = false
   private healthTimer: ReturnType<typeof setInterval> | null = null
   private loops: Promise<void>[] = []
+  private halt: () => void = () => {}
+  private readonly stopped = new Promise<typeof STOPPED>((resolve) => (this.halt = () => resolve(STOPPED)))
   private seedCounter = 0
 
   constructor(private readonly opts: LiveMarketSourceOptions) {
@@ -177,6 +180,7 @@ export class LiveMarketSource {
   async stop(): Promise<void> {
     if (!this.running) return
     this.running = false
+    this.halt()
     if (this.healthTimer !== null) clearInterval(this.healthTimer)
     for (const feed of this.feeds.values()) if (feed.bookTimer !== null) clearTimeout(feed.bookTimer)
     if (this.opts.ownsExchange !== false) {
@@ -218,9 +222,19 @@ export class LiveMarketSource {
     let resyncsInARow = 0
     while (this.running) {
       try {
-        if (stream === 'book') this.onBook(feed, await this.ex.watchOrderBook(feed.symbol))
-        else if (stream === 'trades') this.onTrades(feed, await this.ex.watchTrades(feed.symbol))
-        else this.onTicker(feed, await this.ex.watchTicker(feed.symbol))
+        if (stream === 'book') {
+          const book = await this.untilStopped(this.ex.watchOrderBook(feed.symbol))
+          if (book === STOPPED) return
+          this.onBook(feed, book)
+        } else if (stream === 'trades') {
+          const trades = await this.untilStopped(this.ex.watchTrades(feed.symbol))
+          if (trades === STOPPED) return
+          this.onTrades(feed, trades)
+        } else {
+          const ticker = await this.untilStopped(this.ex.watchTicker(feed.symbol))
+          if (ticker === STOPPED) return
+          this.onTicker(feed, ticker)
+        }
         backoff.reset()
         resyncsInARow = 0
       } catch (err) {
@@ -230,7 +244,8 @@ export class LiveMarketSource {
         const why = describeError(err, this.redact)
         if (c.kind === 'resync' && stream === 'book') {
           this.counters.gaps++
-          this.bookOutOfSync(feed, `sequence gap, re-subscribing for a new snapshot (${why})`)
+          const what = c.cls === 'UnsubscribeError' ? 'forced resync' : 'sequence gap'
+          this.bookOutOfSync(feed, `${what}, re-subscribing for a new snapshot (${why})`)
           // the first resync goes at once (ccxt re-subscribes); a venue that keeps failing gets backoff
           if (resyncsInARow++ === 0) continue
         } else {
@@ -240,9 +255,14 @@ export class LiveMarketSource {
           this.reportHealth(feed)
           this.log(`live source: ${feed.symbol} ${stream}: ${why}; retrying`)
         }
-        await this.sleep(backoff.next())
+        if ((await this.untilStopped(this.sleep(backoff.next()))) === STOPPED) return
       }
     }
+  }
+
+  /** A watch (or a sleep) that stop() ends at once, whether or not the exchange is closed. */
+  private untilStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
+    return Promise.race([p, this.stopped])
   }
 
   private bookOutOfSync(feed: SymbolFeed, reason: string): void {

@@ -103,7 +103,7 @@ export interface TradeApi {
  * - `clock-skew`: the venue refused the signature's timestamp; nothing happened.
  * - `not-found`, `duplicate`: the venue does not know the order / already has this client id.
  * - `rejected`: a definite refusal (bad order, insufficient funds, bad symbol, auth).
- * - `resync`: a sequence gap in a stream; re-subscribe and re-snapshot.
+ * - `resync`: a sequence gap in a stream (or our own unwatch); re-subscribe and re-snapshot.
  * - `closed`: the client was closed on purpose.
  */
 export type VenueErrorKind = 'rate-limited' | 'ambiguous' | 'clock-skew' | 'not-found' | 'duplicate' | 'rejected' | 'resync' | 'closed'
@@ -147,11 +147,13 @@ export function classifyError(err: unknown): ClassifiedError {
   if (status === 429 || status === 418 || names.has('RateLimitExceeded') || names.has('DDoSProtection')) return make('rate-limited')
   // a 5XX leaves the outcome open whatever class ccxt chose from the body
   if (status !== undefined && status >= 500) return make('ambiguous')
-  if (names.has('ChecksumError')) return make('resync')
+  // UnsubscribeError: our own unwatch (a forced resync) ended the pending watch
+  if (names.has('ChecksumError') || names.has('UnsubscribeError')) return make('resync')
   if (names.has('InvalidNonce')) return make('clock-skew')
   if (names.has('NetworkError') || names.has('OperationFailed')) return make('ambiguous')
   if (names.has('OrderNotFound')) return make('not-found')
-  if (names.has('DuplicateOrderId')) return make('duplicate')
+  // Binance says "Duplicate order sent." under its generic -2010, which ccxt maps to InvalidOrder
+  if (names.has('DuplicateOrderId') || (err instanceof Error && /duplicate (order|client)/i.test(err.message))) return make('duplicate')
   if (names.has('ExchangeError')) return make('rejected')
   // anything else (a bug, a TypeError inside a parser): never assume it did not happen
   return make('ambiguous')

@@ -8,6 +8,7 @@ import { Journal } from '../../core/journal/journal'
 import { renderHtmlReport } from '../../core/report/html-report'
 import { loadEngine } from '../../host/engine-loader'
 import { defaultJournalPath, defaultStorePath } from '../../host/data-folder'
+import { acquireWriterLock, WriterLockError, type WriterLock } from '../../host/writer-lock'
 import { loadMarketData, loadStoredSeries, type LoadedMarketData } from '../../host/load-market-data'
 import { DataQualityError } from '../../core/data/errors'
 import { APP_VERSION } from '../../host/app-version'
@@ -205,7 +206,14 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   broker.currency = market.quote
 
   const journalPath = v['no-journal'] ? null : (v.journal ?? defaultJournalPath())
-  const journal = journalPath ? Journal.open(journalPath) : null
+  const lock = journalPath ? lockJournal(journalPath) : null
+  let journal: Journal | null
+  try {
+    journal = journalPath ? Journal.open(journalPath) : null
+  } catch (err) {
+    lock?.release()
+    throw err
+  }
   const startedAt = Date.now()
   const sessionId = journal
     ? journal.createSession({
@@ -266,6 +274,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   } finally {
     runProgress.done()
     journal?.close()
+    lock?.release()
   }
   const { report } = result
   if (v.json) writeFileSync(v.json, JSON.stringify(report, null, 2))
@@ -274,6 +283,16 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const faulted = result.engines.filter((e) => e.state === 'faulted')
   for (const e of faulted) process.stderr.write(`engine ${e.id} faulted: ${e.fault}\n`)
   return faulted.length > 0 ? 1 : 0
+}
+
+/** One writer per journal: a journal another program is writing (the app, `theorycraft serve`, another backtest) is refused. */
+function lockJournal(journalPath: string): WriterLock {
+  try {
+    return acquireWriterLock(journalPath, { kind: 'cli', command: 'theorycraft backtest' })
+  } catch (err) {
+    if (err instanceof WriterLockError) throw new CliError(`backtest: ${err.message}\nTo run anyway, journal elsewhere (--journal FILE) or not at all (--no-journal).`, 1)
+    throw err
+  }
 }
 
 /** Where the data came from: the file, or the store and series. */

@@ -450,7 +450,8 @@ export class SimulatedBroker implements Broker {
     if (list === undefined || list.length === 0) return NO_ORDERS
     let live = 0
     for (let i = 0; i < list.length; i++) if (list[i].phase === 'working') list[live++] = list[i]
-    list.length = live
+    // resting orders usually stay for many events: only shrink when one is done
+    if (live !== list.length) list.length = live
     return live === 0 ? NO_ORDERS : list.slice()
   }
 

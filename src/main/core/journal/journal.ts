@@ -121,12 +121,28 @@ interface EventRow {
 /** Rows per INSERT statement when committing a batch: one statement per row costs about a fifth more. */
 const ROWS_PER_INSERT = 64
 
-interface BufferedEvent {
-  seq: number
-  ts: number
-  type: string
-  payload: string
-  hash: string
+/**
+ * Appended events not yet committed, one column per field: a batch holds thousands of events
+ * until it is committed, and columns keep them from becoming thousands of long-lived objects.
+ */
+class BufferedEvents {
+  readonly seq: number[] = []
+  readonly ts: number[] = []
+  readonly type: string[] = []
+  readonly payload: string[] = []
+  readonly hash: string[] = []
+
+  get length(): number {
+    return this.seq.length
+  }
+
+  push(seq: number, ts: number, type: string, payload: string, hash: string): void {
+    this.seq.push(seq)
+    this.ts.push(ts)
+    this.type.push(type)
+    this.payload.push(payload)
+    this.hash.push(hash)
+  }
 }
 
 function prepareStatements(db: Database.Database) {
@@ -190,7 +206,7 @@ export class Journal {
   readonly schemaVersion: number
   private db: Database.Database | null
   private readonly stmts: Statements
-  private readonly writeBatch: (sessionId: string, rows: readonly BufferedEvent[], lastSeq: number, lastHash: string) => void
+  private readonly writeBatch: (sessionId: string, rows: BufferedEvents, lastSeq: number, lastHash: string) => void
   private readonly writeEnd: (sessionId: string, lastSeq: number, lastHash: string, status: EndStatus | undefined, endedAt: number | null) => void
   private readonly appenders = new Map<string, SqliteAppender>()
 
@@ -201,24 +217,21 @@ export class Journal {
     this.schemaVersion = schemaVersion
     const s = (this.stmts = prepareStatements(db))
     const args: unknown[] = new Array(ROWS_PER_INSERT * 6)
-    this.writeBatch = db.transaction((sessionId: string, rows: readonly BufferedEvent[], lastSeq: number, lastHash: string) => {
+    this.writeBatch = db.transaction((sessionId: string, rows: BufferedEvents, lastSeq: number, lastHash: string) => {
+      const { seq, ts, type, payload, hash } = rows
       let i = 0
       for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
         for (let k = 0, b = 0; k < ROWS_PER_INSERT; k++, b += 6) {
-          const r = rows[i + k]
           args[b] = sessionId
-          args[b + 1] = r.seq
-          args[b + 2] = r.ts
-          args[b + 3] = r.type
-          args[b + 4] = r.payload
-          args[b + 5] = r.hash
+          args[b + 1] = seq[i + k]
+          args[b + 2] = ts[i + k]
+          args[b + 3] = type[i + k]
+          args[b + 4] = payload[i + k]
+          args[b + 5] = hash[i + k]
         }
         s.insertEvents.run(args)
       }
-      for (; i < rows.length; i++) {
-        const r = rows[i]
-        s.insertEvent.run(sessionId, r.seq, r.ts, r.type, r.payload, r.hash)
-      }
+      for (; i < rows.length; i++) s.insertEvent.run(sessionId, seq[i], ts[i], type[i], payload[i], hash[i])
       s.setHead.run(lastSeq, lastHash, sessionId)
     }).immediate
     this.writeEnd = db.transaction(
@@ -252,6 +265,9 @@ export class Journal {
       } else {
         // Checked before the WAL switch so a file from a newer build is left byte-for-byte alone.
         assertNotNewer(db, path)
+        // New files only (an existing file keeps its page size): with rows of a few hundred
+        // bytes, 16 KiB pages made appends about a third cheaper than the default 4 KiB.
+        db.pragma('page_size = 16384')
         const mode = db.pragma('journal_mode = WAL', { simple: true })
         if (mode !== 'wal' && path !== ':memory:') {
           throw new JournalError('open-failed', `journal ${path}: could not switch to WAL mode (got ${String(mode)})`, { path })
@@ -519,24 +535,25 @@ export class Journal {
   }
 
   /** @internal used by SqliteAppender */
-  commitBatch(sessionId: string, rows: readonly BufferedEvent[]): void {
+  commitBatch(sessionId: string, rows: BufferedEvents): void {
     this.ensureOpen()
-    const last = rows[rows.length - 1]!
+    const first = rows.seq[0]!
+    const last = rows.length - 1
     try {
-      this.writeBatch(sessionId, rows, last.seq, last.hash)
+      this.writeBatch(sessionId, rows, rows.seq[last]!, rows.hash[last]!)
     } catch (err) {
-      const span = `events ${rows[0]!.seq}..${last.seq}`
+      const span = `events ${first}..${rows.seq[last]}`
       if (isSqliteCode(err, 'SQLITE_CONSTRAINT')) {
         throw new JournalError(
           'conflict',
           `journal ${this.path}: session ${sessionId}: ${span} clash with stored events (another writer?): ${describeCause(err)}`,
-          { path: this.path, sessionId, seq: rows[0]!.seq, cause: err }
+          { path: this.path, sessionId, seq: first, cause: err }
         )
       }
       throw new JournalError('write-failed', `journal ${this.path}: session ${sessionId}: writing ${span} failed: ${describeCause(err)}`, {
         path: this.path,
         sessionId,
-        seq: rows[0]!.seq,
+        seq: first,
         cause: err
       })
     }
@@ -667,7 +684,7 @@ class SqliteAppender implements JournalAppender {
   readonly sessionId: string
   private readonly journal: Journal
   private readonly batchSize: number
-  private buffer: BufferedEvent[] = []
+  private buffer = new BufferedEvents()
   private readonly where: { path: string; sessionId: string }
   private head: string
   private last: number
@@ -714,7 +731,7 @@ class SqliteAppender implements JournalAppender {
     const json = encodeAppend(this.where, this.last + 1, seq, ts, type, payload)
     if (this.buffer.length >= this.batchSize) this.flush()
     const hash = chainHash(this.head, seq, ts, type, json)
-    this.buffer.push({ seq, ts, type, payload: json, hash })
+    this.buffer.push(seq, ts, type, json, hash)
     this.head = hash
     this.last = seq
     if (this.buffer.length >= this.batchSize) this.flush()
@@ -726,7 +743,7 @@ class SqliteAppender implements JournalAppender {
     if (this.buffer.length === 0) return
     this.journal.commitBatch(this.sessionId, this.buffer)
     this.acked = this.last
-    this.buffer = []
+    this.buffer = new BufferedEvents()
   }
 
   /** Flushes, records the chain head on the session row and, given a status, ends the session. */

@@ -1,44 +1,37 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react'
 
-const KEY_PREFIX = 'theorycraft.layout.'
-
-function loadFraction(id: string, fallback: number): number {
-  try {
-    const raw = localStorage.getItem(KEY_PREFIX + id)
-    const n = raw === null ? NaN : Number(raw)
-    return Number.isFinite(n) && n > 0 && n < 1 ? n : fallback
-  } catch {
-    return fallback
-  }
-}
-
 interface Props {
-  /** key under which the divider position is remembered in localStorage */
+  /** names the divider in the saved layout */
   id: string
   direction: 'row' | 'column'
   /** initial share of the first pane, 0..1 */
   initial: number
   /** minimum size of either pane, px */
   minPx?: number
+  /** the remembered share of the first pane, if any */
+  saved?: number
+  /** called when a drag ends (or a double-click resets the divider) with the new share */
+  onCommit?: (fraction: number) => void
   children: [ReactNode, ReactNode]
 }
 
 /**
- * Two panes with a draggable divider. The first pane's share of the space is kept in
- * localStorage, so the layout survives a reload. Double-click the divider to reset it.
+ * Two panes with a draggable divider. The owner keeps the first pane's share (the app keeps it in
+ * the data folder's settings): `saved` is where it starts, `onCommit` hears where a drag ended.
+ * Double-click the divider to reset it.
  */
-export function SplitPane({ id, direction, initial, minPx = 120, children }: Props) {
-  const [fraction, setFraction] = useState(() => loadFraction(id, initial))
+export function SplitPane({ id, direction, initial, minPx = 120, saved, onCommit, children }: Props) {
+  const [fraction, setFraction] = useState(() => (saved !== undefined && saved > 0 && saved < 1 ? saved : initial))
+  const current = useRef(fraction)
+  current.current = fraction
   const box = useRef<HTMLDivElement>(null)
   const dragging = useRef(false)
+  const commit = useRef(onCommit)
+  commit.current = onCommit
 
   useEffect(() => {
-    try {
-      localStorage.setItem(KEY_PREFIX + id, String(fraction))
-    } catch {
-      // storage can be unavailable (private mode); the layout then just isn't remembered
-    }
-  }, [id, fraction])
+    if (saved !== undefined && saved > 0 && saved < 1 && !dragging.current) setFraction(saved)
+  }, [saved])
 
   const onPointerMove = useCallback(
     (ev: PointerEvent) => {
@@ -53,6 +46,7 @@ export function SplitPane({ id, direction, initial, minPx = 120, children }: Pro
   )
 
   const stop = useCallback(() => {
+    if (dragging.current) commit.current?.(current.current)
     dragging.current = false
     document.body.classList.remove('resizing-row', 'resizing-column')
     window.removeEventListener('pointermove', onPointerMove)
@@ -81,7 +75,10 @@ export function SplitPane({ id, direction, initial, minPx = 120, children }: Pro
         aria-orientation={direction === 'row' ? 'vertical' : 'horizontal'}
         title="Drag to resize; double-click to reset"
         onPointerDown={start}
-        onDoubleClick={() => setFraction(initial)}
+        onDoubleClick={() => {
+          setFraction(initial)
+          commit.current?.(initial)
+        }}
       />
       <div className="split-pane split-rest">{children[1]}</div>
     </div>

@@ -1,4 +1,4 @@
-import type { CommandResult, Dataset, Mode, PushPayload, RunSummary } from '../../../shared/api'
+import type { CommandResult, Dataset, Mode, PushPayload, RunSummary, Settings } from '../../../shared/api'
 import type { ConnectionState } from '../api/types'
 import { Store } from './store'
 
@@ -73,7 +73,7 @@ export interface Toast {
   text: string
 }
 
-export const CENTER_TABS = ['chart', 'report', 'compare', 'sweep'] as const
+export const CENTER_TABS = ['chart', 'report', 'compare', 'sweep', 'data'] as const
 export type CenterTab = (typeof CENTER_TABS)[number]
 export const BOTTOM_TABS = ['orders', 'positions', 'fills', 'balances', 'log'] as const
 export type BottomTab = (typeof BOTTOM_TABS)[number]
@@ -105,6 +105,14 @@ export interface AppState {
   reportRunId: string | null
   killResult: { at: number; text: string; ok: boolean } | null
   toasts: Toast[]
+  /** settings.json of the data folder (null until settings.get answers) */
+  settings: Settings | null
+  /** what was wrong with settings.json when the host loaded it; cleared when the user dismisses it */
+  settingsWarnings: string[]
+  settingsFile: string | null
+  /** settings.get answered or failed: the workspace lays itself out only then */
+  settingsReady: boolean
+  dialog: 'about' | 'settings' | null
 }
 
 export function initialState(connection: ConnectionState): AppState {
@@ -130,7 +138,12 @@ export function initialState(connection: ConnectionState): AppState {
     bottomTab: 'orders',
     reportRunId: null,
     killResult: null,
-    toasts: []
+    toasts: [],
+    settings: null,
+    settingsWarnings: [],
+    settingsFile: null,
+    settingsReady: false,
+    dialog: null
   }
 }
 

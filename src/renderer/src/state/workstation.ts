@@ -1,8 +1,9 @@
 import { createContext, useContext } from 'react'
-import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, RunSummary } from '../../../shared/api'
+import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, RunSummary, SettingsPatch } from '../../../shared/api'
 import { describeError, toCommandError } from '../api/errors'
 import type { AppClient } from '../api/types'
-import { emptySession, initialState, type AppState, type BarColumns, type SessionView, type SweepAxis } from './app-state'
+import { brokerDraft, hasSavedDraft, runForm } from '../panels/backtest/run-form'
+import { BOTTOM_TABS, CENTER_TABS, emptySession, initialState, type AppState, type BarColumns, type BottomTab, type CenterTab, type SessionView, type SweepAxis } from './app-state'
 import { parseReport, type Report } from '../panels/backtest/report-schema'
 import { LogBuffer } from './log-buffer'
 import { Store } from './store'
@@ -19,6 +20,7 @@ export class Workstation {
   private toastId = 1
   private readonly reports = new Map<string, Promise<Report>>()
   private readonly unsubscribers: (() => void)[] = []
+  private readonly reported = new Set<string>()
 
   constructor(readonly client: AppClient) {
     this.store = new Store(initialState(client.connection()))
@@ -64,7 +66,8 @@ export class Workstation {
 
   refreshAll(): void {
     void this.loadAppInfo()
-    void this.loadDatasets()
+    // the datasets wait for the settings: they say which dataset the backtest form starts on
+    void this.loadSettings().then(() => this.loadDatasets())
     void this.loadEngineSpecs()
     void this.loadRuns()
     void this.loadSessions()
@@ -104,10 +107,84 @@ export class Workstation {
   async loadDatasets(): Promise<void> {
     try {
       const r = await this.client.call('data.list', {})
+      const preferred = this.store.get().settings?.backtest.datasetId
+      const chosen = runForm.get().datasetId
+      if (preferred && !r.datasets.some((d) => d.id === chosen) && r.datasets.some((d) => d.id === preferred)) runForm.set({ datasetId: preferred })
       this.store.set({ datasets: r.datasets, datasetsError: null })
     } catch (err) {
       this.store.set({ datasetsError: describeError(err) })
     }
+  }
+
+  /** settings.json of the data folder: layout, theme, backtest defaults; its load warnings stay until dismissed. */
+  async loadSettings(): Promise<void> {
+    try {
+      const r = await this.client.call('settings.get', {})
+      const first = this.store.get().settings === null
+      const layout = r.settings.layout
+      this.store.set({
+        settings: r.settings,
+        settingsFile: r.file,
+        ...(first && { settingsWarnings: r.warnings }),
+        centerTab: (CENTER_TABS as readonly string[]).includes(layout.centerTab) ? (layout.centerTab as CenterTab) : 'chart',
+        bottomTab: (BOTTOM_TABS as readonly string[]).includes(layout.bottomTab) ? (layout.bottomTab as BottomTab) : 'orders'
+      })
+      applyTheme(r.settings.theme)
+      // a fresh profile starts from the saved defaults; a form the user already filled is left alone
+      if (first && !hasSavedDraft) runForm.set({ engine: r.settings.backtest.engine, broker: brokerDraft(r.settings.backtest.broker) })
+    } catch (err) {
+      this.toast('error', `Settings could not be loaded — ${describeError(err)}. The default layout is in use.`)
+    } finally {
+      this.store.set({ settingsReady: true })
+    }
+  }
+
+  /** Replaces whole sections of the settings; false (and a toast) when the host refused. */
+  async saveSettings(patch: SettingsPatch): Promise<boolean> {
+    const r = await this.run('settings.set', { settings: patch })
+    if (!r) return false
+    this.store.set({ settings: r.settings })
+    applyTheme(r.settings.theme)
+    return true
+  }
+
+  /** A divider was moved (or reset). */
+  saveSplit(id: string, fraction: number): void {
+    const s = this.store.get().settings
+    if (!s) return
+    this.saveLayout({ splits: { ...s.layout.splits, [id]: fraction } })
+  }
+
+  setCenterTab(tab: CenterTab): void {
+    this.store.set({ centerTab: tab })
+    this.saveLayout({})
+  }
+
+  setBottomTab(tab: BottomTab): void {
+    this.store.set({ bottomTab: tab })
+    this.saveLayout({})
+  }
+
+  private saveLayout(change: { splits?: Record<string, number> }): void {
+    const st = this.store.get()
+    if (!st.settings) return
+    const layout = { splits: change.splits ?? st.settings.layout.splits, centerTab: st.centerTab, bottomTab: st.bottomTab }
+    // shown at once; written in the background (a failure is a toast)
+    this.store.set({ settings: { ...st.settings, layout } })
+    void this.saveSettings({ layout })
+  }
+
+  /**
+   * An error in this window: logged by the host (log.report) and shown once per distinct message.
+   * Reporting never reports its own failure.
+   */
+  reportError(report: CommandParams<'log.report'>): void {
+    const message = report.message.slice(0, 4000)
+    if (!this.reported.has(message)) {
+      this.reported.add(message)
+      this.toast('error', `Something went wrong in this window: ${message.slice(0, 300)}. It was written to the log (About shows where).`)
+    }
+    this.client.call('log.report', { ...report, message, stack: report.stack?.slice(0, 20_000) }).catch(() => {})
   }
 
   async loadEngineSpecs(): Promise<void> {
@@ -276,6 +353,11 @@ function appendMid(current: BarColumns | null, p: PushPayload<'book'>): BarColum
   const mid = (p.bids[0][0] + p.asks[0][0]) / 2
   const t = Math.floor(p.ts / 1000) * 1000
   return appendBars(current && current.symbol === p.symbol ? current : null, { sessionId: p.sessionId, symbol: p.symbol, timeframe: '1s', bars: [[t, mid, mid, mid, mid, 0]] }, true)
+}
+
+/** `high-contrast` swaps the CSS variables (panels/settings/settings.css); the charts keep their colours. */
+function applyTheme(theme: string): void {
+  if (typeof document !== 'undefined') document.documentElement.dataset.theme = theme
 }
 
 export const WorkstationContext = createContext<Workstation | null>(null)

@@ -40,10 +40,14 @@ const DEFAULT_FORM: RunForm = {
 
 const KEY = 'run-form.v1'
 
+const saved = loadJson<Partial<RunForm> | null>(KEY, null, (v) => typeof v === 'object' && v !== null)
+/** false on a fresh profile: the form then takes the backtest defaults of the settings */
+export const hasSavedDraft = saved !== null
+
 /** The backtest, sweep and replay forms share one draft, remembered across reloads. */
 export const runForm = new Store<RunForm>({
   ...DEFAULT_FORM,
-  ...loadJson<Partial<RunForm>>(KEY, {}, (v) => typeof v === 'object' && v !== null)
+  ...saved
 })
 runForm.subscribe(() => saveJson(KEY, runForm.get()))
 
@@ -82,6 +86,21 @@ function num(label: string, raw: string, errors: Record<string, string>, key: st
   const n = raw.trim() === '' ? NaN : Number(raw)
   if (!Number.isFinite(n)) errors[key] = `${label}: enter a number`
   return n
+}
+
+/** Settings' broker values as the form shows them (fees in percent). */
+export function brokerDraft(b: BrokerSettings): BrokerDraft {
+  const text = (n: number) => String(Number(n.toPrecision(12)))
+  return {
+    cash: text(b.cash),
+    takerFeePct: text(b.takerFee * 100),
+    makerFeePct: text(b.makerFee * 100),
+    fixedFee: text(b.fixedFee),
+    slippageBps: text(b.slippageBps),
+    latencyMs: text(b.latencyMs),
+    accountType: b.accountType,
+    leverage: text(b.leverage)
+  }
 }
 
 export function parseBroker(d: BrokerDraft): { broker: BrokerSettings | null; errors: Record<string, string> } {

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LiveMarketSource } from '../../../src/main/adapters/ccxt/live-market-source'
+import type { BarEvent, BookEvent, MarketEvent, MarketStatusEvent } from '../../../src/shared/market-events'
+import { binanceAgainst, type ProBinance } from '../../venue/ccxt-loopback'
+import type { EmulatedVenue } from '../../venue/emulated-venue'
+import { API_KEY, API_SECRET, delay, until, venueWith } from './harness'
+
+const SYMBOL = 'BTC/USDT'
+const STALE_MS = 400
+
+let venue: EmulatedVenue
+let ex: ProBinance
+let reference: ProBinance
+let source: LiveMarketSource
+/** every event, with the host time its batch arrived */
+const events: Array<MarketEvent & { arrived: number }> = []
+let batches = 0
+
+const books = (from = 0) => events.slice(from).filter((e): e is BookEvent & { arrived: number } => e.type === 'book')
+const statuses = (from = 0) => events.slice(from).filter((e): e is MarketStatusEvent & { arrived: number } => e.type === 'status')
+
+beforeAll(async () => {
+  // 20× the capture's pace: ~200 depth diffs and ~560 trades a second
+  venue = await venueWith({ speed: 20 })
+  ex = await binanceAgainst(venue, { apiKey: API_KEY, secret: API_SECRET })
+  reference = await binanceAgainst(venue, { apiKey: API_KEY, secret: API_SECRET })
+  source = new LiveMarketSource({
+    exchange: ex,
+    symbols: [SYMBOL],
+    bars: ['1m'],
+    bookDepth: 20,
+    bookIntervalMs: 50,
+    staleAfterMs: STALE_MS,
+    barUpdateMs: 250,
+    now: () => Date.now(),
+    backoff: { seed: 11 },
+    onBatch: (batch) => {
+      batches++
+      const arrived = Date.now()
+      for (const e of batch) events.push({ ...e, arrived })
+    }
+  })
+  source.start()
+})
+
+afterAll(async () => {
+  await source?.stop()
+  await reference?.close()
+  await venue?.close()
+})
+
+describe('live market source against the emulated Binance venue (real ccxt.pro)', () => {
+  it('emits uncrossed, ordered books; after an injected depth gap it resyncs from a new snapshot', async () => {
+    await until(() => books().length >= 10, '10 book events')
+    const depthSnapshotsBefore = venue.requests().filter((r) => r.path === '/api/v3/depth').length
+    const gapAt = events.length
+    venue.inject({ kind: 'depth-gap' })
+    await until(() => statuses(gapAt).some((s) => s.status === 'resyncing'), 'a resyncing status after the gap')
+    await until(() => statuses(gapAt).some((s) => s.status === 'ok') && books(gapAt).length >= 5, 'ok again and 5 more books')
+
+    // the gap was met with a new subscription and a new REST snapshot
+    const depthSnapshots = venue.requests().filter((r) => r.path === '/api/v3/depth').length
+    expect(depthSnapshots).toBeGreaterThan(depthSnapshotsBefore)
+    expect(source.counters.gaps).toBeGreaterThanOrEqual(1)
+
+    // no book goes out between "resyncing" and the "ok" that follows it
+    const after = events.slice(gapAt)
+    const resync = after.findIndex((e) => e.type === 'status' && e.status === 'resyncing')
+    const ok = after.findIndex((e, i) => i > resync && e.type === 'status' && e.status === 'ok')
+    expect(resync).toBeGreaterThanOrEqual(0)
+    expect(ok).toBeGreaterThan(resync)
+    expect(after.slice(resync, ok).filter((e) => e.type === 'book')).toEqual([])
+    expect((after[resync] as MarketStatusEvent).reason).toContain('sequence gap')
+
+    // every book: best bid below best ask, bids descending, asks ascending, 20 levels, nonces rising
+    let lastNonce = 0
+    for (const b of books()) {
+      expect(b.kind).toBe('snapshot')
+      expect(b.bids[0][0]).toBeLessThan(b.asks[0][0])
+      for (let i = 1; i < b.bids.length; i++) expect(b.bids[i][0]).toBeLessThan(b.bids[i - 1][0])
+      for (let i = 1; i < b.asks.length; i++) expect(b.asks[i][0]).toBeGreaterThan(b.asks[i - 1][0])
+      expect(b.bids.length).toBe(20)
+      expect(b.nonce!).toBeGreaterThan(lastNonce)
+      lastNonce = b.nonce!
+    }
+
+    // the book after the resync is the venue's book: pause the replay and compare level by level
+    venue.pauseFeed()
+    await delay(150)
+    const last = books().at(-1)!
+    const rest = await reference.fetchOrderBook(SYMBOL, 20)
+    expect(last.nonce).toBe(venue.feedState().lastUpdateId)
+    expect(last.nonce).toBe(rest.nonce)
+    expect(last.bids).toEqual(rest.bids.map(([p, s]) => [p, s]))
+    expect(last.asks).toEqual(rest.asks.map(([p, s]) => [p, s]))
+  })
+
+  it('reports stale after a paused feed, emits nothing as fresh while stale, and ok on recovery', async () => {
+    // the feed was paused at the end of the previous test
+    const pausedAt = Date.now()
+    const from = events.length
+    await until(() => statuses(from).some((s) => s.status === 'stale'), 'a stale status', 3000)
+    const stale = statuses(from).find((s) => s.status === 'stale')!
+    const lastData = [...events].reverse().find((e) => e.type !== 'status' && e.arrived <= stale.arrived)!
+    expect(stale.arrived - lastData.arrived).toBeGreaterThanOrEqual(STALE_MS)
+    expect(stale.arrived - pausedAt).toBeLessThan(STALE_MS + 600)
+    expect(stale.reason).toMatch(/^no update for \d+ ms \(limit 400 ms\)$/)
+    expect(source.status(SYMBOL)).toBe('stale')
+
+    await delay(200)
+    const staleIdx = events.indexOf(stale)
+    expect(events.slice(staleIdx + 1).filter((e) => e.type === 'book')).toEqual([])
+
+    venue.resumeFeed()
+    await until(() => statuses(staleIdx + 1).some((s) => s.status === 'ok') && books(staleIdx + 1).length > 0, 'ok and a book after resuming')
+    const okIdx = events.findIndex((e, i) => i > staleIdx && e.type === 'status' && e.status === 'ok')
+    const firstBook = events.findIndex((e, i) => i > staleIdx && e.type === 'book')
+    expect(firstBook).toBeGreaterThan(okIdx)
+  })
+
+  it('builds 1m bars from trades that equal the venue klines, closed once each', async () => {
+    await until(() => events.filter((e) => e.type === 'bar' && e.closed).length >= 2, 'two closed 1m bars', 20_000)
+    const closed = events.filter((e): e is BarEvent & { arrived: number } => e.type === 'bar' && e.closed)
+    expect(new Set(closed.map((b) => b.openTime)).size).toBe(closed.length)
+    // the first bar began mid-minute (the source started then); compare the complete ones
+    const klines = await reference.fetchOHLCV(SYMBOL, '1m', closed[1].openTime, 5)
+    for (const bar of closed.slice(1)) {
+      const k = klines.find((row) => row[0] === bar.openTime)
+      expect(k, `kline at ${bar.openTime}`).toBeDefined()
+      expect([bar.open, bar.high, bar.low, bar.close]).toEqual([k![1], k![2], k![3], k![4]])
+      expect(bar.volume).toBeCloseTo(k![5]!, 8)
+      expect(bar.closeTime - bar.openTime).toBe(60_000)
+      expect(bar.ts).toBeGreaterThanOrEqual(bar.closeTime)
+    }
+    expect(events.some((e) => e.type === 'bar' && !e.closed)).toBe(true)
+  })
+
+  it('hands over batches in arrival order with a ts that never goes backwards', () => {
+    expect(batches).toBeLessThan(events.length)
+    for (let i = 1; i < events.length; i++) expect(events[i].ts).toBeGreaterThanOrEqual(events[i - 1].ts)
+    expect(events.every((e) => e.seq === 0)).toBe(true)
+    const trades = events.filter((e) => e.type === 'trade')
+    expect(new Set(trades.map((t) => t.id)).size).toBe(trades.length)
+  })
+})

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { buildReport } from '../../../src/main/core/report/build-report'
+import { CHART_POINTS } from '../../../src/main/core/report/downsample'
+import { computeStatistics } from '../../../src/main/core/report/statistics'
+
+const MINUTE = 60_000
+const lowest = (xs: number[]) => xs.reduce((a, b) => Math.min(a, b))
+const highest = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b))
+const T0 = Date.UTC(2024, 0, 1)
+
+/**
+ * 250,000 one-minute samples of a saw-tooth equity (period 1,000, ±5) with one crash and one
+ * spike whose positions and sizes are known: the lowest equity is 50 at sample 123,457 and the
+ * highest 200 at sample 200,001.
+ */
+function longRun(n = 250_000) {
+  const ts = new Float64Array(n)
+  const equity = new Float64Array(n)
+  const open = new Float64Array(n)
+  const high = new Float64Array(n)
+  const low = new Float64Array(n)
+  const close = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    ts[i] = T0 + (i + 1) * MINUTE
+    equity[i] = 100 + Math.abs((i % 1000) - 500) / 100
+    close[i] = 1000 + (i % 7)
+    open[i] = close[i] - 1
+    high[i] = close[i] + 2
+    low[i] = close[i] - 3
+  }
+  equity[123_457] = 50
+  equity[200_001] = 200
+  high[77_777] = 5000
+  low[222_222] = 1
+  return { ts, equity, price: { symbol: 'X/USDT', ts: Float64Array.from(ts, (t) => t - MINUTE), open, high, low, close } }
+}
+
+describe('chart series of a run longer than CHART_POINTS samples', () => {
+  const run = longRun()
+  const n = run.ts.length
+  const report = buildReport({ manifest: {}, fills: [], equity: { ts: run.ts, equity: run.equity }, initialEquity: 100, price: run.price })
+
+  it('computes every statistic on the full series', () => {
+    const full = computeStatistics({ equity: { ts: run.ts, equity: run.equity }, initialEquity: 100, trades: [], openTrades: [], benchmarkClose: run.price.close })
+    expect(report.stats).toEqual(full)
+    expect(report.stats.samples).toBe(n)
+    // crash from the spike-free peak 105 to 50: 50 / 105 - 1
+    expect(report.stats.maxDrawdown).toBeCloseTo(50 / 105 - 1, 12)
+  })
+
+  it('keeps the equity curve within the limit, with its first, last, lowest and highest samples', () => {
+    const { ts, equity } = report.equity
+    expect(ts.length).toBeLessThanOrEqual(CHART_POINTS + 2)
+    expect(ts.length).toBeGreaterThan(CHART_POINTS / 2)
+    expect(report.drawdown).toHaveLength(ts.length)
+    expect(ts[0]).toBe(run.ts[0])
+    expect(ts[ts.length - 1]).toBe(run.ts[n - 1])
+    expect(equity[equity.length - 1]).toBe(report.finalEquity)
+    expect(equity[ts.indexOf(run.ts[123_457])]).toBe(50)
+    expect(equity[ts.indexOf(run.ts[200_001])]).toBe(200)
+    expect(lowest(report.drawdown)).toBe(report.stats.maxDrawdown)
+    expect(ts).toContain(report.stats.maxDrawdownTroughTs)
+    for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThan(ts[i - 1])
+  })
+
+  it('turns the price series into candles that keep the first open, the extremes and the last close', () => {
+    const p = report.price!
+    expect(p.ts.length).toBeLessThanOrEqual(CHART_POINTS)
+    expect([p.open, p.high, p.low, p.close].every((c) => c!.length === p.ts.length)).toBe(true)
+    expect(p.ts[0]).toBe(run.price.ts[0])
+    expect(p.open![0]).toBe(run.price.open[0])
+    expect(p.close[p.close.length - 1]).toBe(run.price.close[n - 1])
+    expect(highest(p.high!)).toBe(5000)
+    expect(lowest(p.low!)).toBe(1)
+  })
+
+  it('keeps the lowest and highest close of a close-only price series', () => {
+    const close = Float64Array.from(run.price.close)
+    close[99_999] = 0.5
+    close[150_000] = 9999
+    const r = buildReport({ manifest: {}, fills: [], equity: { ts: run.ts, equity: run.equity }, initialEquity: 100, price: { ts: run.price.ts, close } })
+    expect(r.price!.ts.length).toBeLessThanOrEqual(CHART_POINTS + 2)
+    expect(r.price!.open).toBeUndefined()
+    expect(lowest(r.price!.close)).toBe(0.5)
+    expect(highest(r.price!.close)).toBe(9999)
+    expect(r.price!.close[r.price!.ts.indexOf(run.price.ts[150_000])]).toBe(9999)
+  })
+
+  it('keeps every sample up to the limit', () => {
+    const m = CHART_POINTS
+    const r = buildReport({ manifest: {}, fills: [], equity: { ts: run.ts.subarray(0, m), equity: run.equity.subarray(0, m) }, initialEquity: 100, price: { ts: run.price.ts.subarray(0, m), close: run.price.close.subarray(0, m) } })
+    expect(r.equity.equity).toEqual(Array.from(run.equity.subarray(0, m)))
+    expect(r.price!.close).toEqual(Array.from(run.price.close.subarray(0, m)))
+  })
+})

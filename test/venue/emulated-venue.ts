@@ -1,0 +1,1037 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocket, WebSocketServer } from 'ws'
+import { Account, type LedgerOrder, type Params, type VenueLedger } from './account'
+import { loadCapture, type CaptureTimeline, type TimelineEntry } from './capture-timeline'
+import { fmt, fromNumber, mul } from './decimal'
+import { exchangeInfoJson, venueMarket, type VenueMarket } from './exchange-info'
+import { addToCandle, dec, intervalMs, klineRow, klines, klineStreamObject, ticker24h, tickerStreamMessage, type Candle, type PublicTrade } from './market-stats'
+import { checkRestSignature, checkTimestamp, checkWsApiSignature } from './signing'
+import { VenueBook } from './venue-book'
+import { E, VenueError } from './venue-error'
+
+export type { LedgerFill, LedgerOrder, VenueLedger } from './account'
+export { VenueError } from './venue-error'
+
+/**
+ * An emulated Binance spot venue on 127.0.0.1 for tests: the REST and WebSocket API subset that
+ * ccxt's `binance` / `pro.binance` classes use, market data replayed from a real hftbacktest
+ * capture, one account with a matching engine, and faults on command.
+ */
+
+export interface VenueOptions {
+  /** default 0: any free port */
+  port?: number
+  apiKey: string
+  secret: string
+  /** free balances at start, e.g. { USDT: 10000, BTC: 1 } */
+  balances: Record<string, number>
+  /** hftbacktest capture (.gz); without one every book is empty and no market data flows */
+  capture?: string
+  /**
+   * replay speed: 1 = the capture's own pacing, 10 = ten times faster; 0 = as fast as clients
+   * read (advances only while some websocket is subscribed to market data and none is backed up)
+   */
+  speed?: number
+  /** default ['BTC/USDT']; the captured market is added if missing */
+  symbols?: string[]
+  /** venue clock − local clock, ms (signed requests are checked against the venue clock) */
+  clockSkewMs?: number
+  /** start with the replay paused (then `resumeFeed()` or `advanceFeed(n)`); default false */
+  paused?: boolean
+  /** default 0.001 each (Binance's base tier) */
+  fees?: { maker: number; taker: number }
+  /**
+   * times in market data: 'capture' (default) sends the capture's own E/T values (2024);
+   * 'venue' shifts them by a constant so the first replayed message is stamped with the venue
+   * clock at start.
+   */
+  timestamps?: 'capture' | 'venue'
+}
+
+export type Fault =
+  | { kind: 'drop-connections' }
+  | { kind: 'depth-gap' }
+  | { kind: 'http-429'; retryAfterSec: number; count?: number }
+  | { kind: '5xx-after-accept'; count?: number }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'malformed-json'; count?: number; where?: 'rest' | 'ws' }
+  | { kind: 'duplicate-messages' }
+  | { kind: 'reorder-messages' }
+
+export interface RecordedRequest {
+  /** venue clock, ms */
+  time: number
+  transport: 'rest' | 'ws' | 'ws-api'
+  /** HTTP method, or the WebSocket method (SUBSCRIBE, userDataStream.subscribe.signature, …) */
+  method: string
+  /** URL path (REST, ws), or the WS-API path */
+  path: string
+  /** query and body parameters (REST), SUBSCRIBE params joined by ',' under `streams`, or WS-API params */
+  params: Record<string, string>
+  apiKey?: string
+  /** HTTP status (REST) or WS-API status; undefined for stream messages */
+  status?: number
+  /** Binance error code when the venue refused the request */
+  errorCode?: number
+}
+
+export interface ExternalOrder {
+  /** unified, e.g. BTC/USDT */
+  symbol: string
+  side: 'buy' | 'sell'
+  type: 'limit' | 'market'
+  amount: number
+  price?: number
+  clientOrderId?: string
+  timeInForce?: 'GTC' | 'IOC' | 'FOK'
+}
+
+export interface FeedState {
+  /** replayed capture messages so far, of `total` */
+  position: number
+  total: number
+  done: boolean
+  paused: boolean
+  /** per captured market: the venue book's lastUpdateId, the last replayed trade id and bookTicker */
+  lastUpdateId: number
+  lastTradeId: number | undefined
+  lastBookTicker: { u: number; b: string; B: string; a: string; A: string } | undefined
+  /** the line of the capture file last replayed (1-based; 0 before any) */
+  captureLine: number
+}
+
+export interface EmulatedVenue {
+  /** http://127.0.0.1:PORT */
+  url: string
+  port: number
+  close(): Promise<void>
+  inject(fault: Fault): void
+  clearFaults(): void
+  /** orders, fills and balances as the venue sees them */
+  ledger(): VenueLedger
+  /** an order on this account that did not come through the API (the venue's web UI, another bot) */
+  placeExternalOrder(order: ExternalOrder): LedgerOrder
+  setBalance(asset: string, amount: number): void
+  pauseFeed(): void
+  resumeFeed(): void
+  /** replays the next `count` capture messages now (paused or not); returns how many there were */
+  advanceFeed(count: number): number
+  feedState(): FeedState
+  setClockSkew(ms: number): void
+  /** the venue clock (local clock + skew) */
+  now(): number
+  requests(): RecordedRequest[]
+}
+
+interface MarketState {
+  market: VenueMarket
+  lower: string
+  book: VenueBook
+  trades: PublicTrade[]
+  bookTicker?: { u: number; b: string; B: string; a: string; A: string }
+  /** current candle per kline interval that someone subscribed to */
+  candles: Map<string, Candle | undefined>
+  lastTickerPush: number
+}
+
+interface Conn {
+  ws: WebSocket
+  kind: 'market' | 'ws-api'
+  path: string
+  combined: boolean
+  streams: Set<string>
+  /** WS-API user data subscriptions */
+  userSubs: Set<number>
+  loggedOn: boolean
+  /** reorder fault: a message held back per stream, sent after the next one */
+  held: Map<string, { text: string; timer: NodeJS.Timeout }>
+}
+
+const USER_STREAM = '\u0000user'
+const HIGH_WATER = 256 * 1024
+
+/** Starts a venue on 127.0.0.1; close it with `close()`. */
+export async function startVenue(options: VenueOptions): Promise<EmulatedVenue> {
+  const venue = new Venue(options)
+  await venue.listen(options.port ?? 0)
+  return venue
+}
+
+class Venue implements EmulatedVenue {
+  url = ''
+  port = 0
+  private readonly server = createServer((req, res) => void this.onHttp(req, res))
+  private readonly wss = new WebSocketServer({ noServer: true })
+  private readonly conns = new Set<Conn>()
+  private readonly markets = new Map<string, MarketState>()
+  private readonly account: Account
+  private readonly log: RecordedRequest[] = []
+  private skew: number
+  private readonly speed: number
+  private readonly timeShift: number
+  private readonly capture: CaptureTimeline | undefined
+  private readonly entries: TimelineEntry[]
+  private readonly captured: MarketState | undefined
+  // replay position and pacing
+  private cursor = 0
+  private paused: boolean
+  private anchorWall = 0
+  private anchorLocal = 0
+  private timer: NodeJS.Timeout | undefined
+  private closed = false
+  // faults
+  private rate429 = { count: 0, retryAfterSec: 0 }
+  private bannedUntil = 0
+  private fail5xx = 0
+  private slowMs = 0
+  private malformedRest = 0
+  private malformedWs = 0
+  private gapPending = 0
+  private duplicate = false
+  private reorder = false
+  private subscriptionIds = 0
+  private readonly weight: number[] = []
+
+  constructor(private readonly options: VenueOptions) {
+    if (!options.apiKey || !options.secret) throw new Error('emulated venue: apiKey and secret are required')
+    this.skew = options.clockSkewMs ?? 0
+    this.speed = options.speed ?? 1
+    if (!(this.speed >= 0)) throw new Error(`emulated venue: speed must be ≥ 0, got ${options.speed}`)
+    this.paused = options.paused ?? false
+    this.capture = options.capture !== undefined ? loadCapture(options.capture) : undefined
+    this.entries = this.capture?.entries ?? []
+    const symbols = [...(options.symbols ?? ['BTC/USDT'])]
+    const capturedSymbol = this.capture ? unifiedFromId(this.capture.marketId, symbols) : undefined
+    if (capturedSymbol !== undefined && !symbols.includes(capturedSymbol)) symbols.push(capturedSymbol)
+    for (const symbol of symbols) {
+      const market = venueMarket(symbol)
+      this.markets.set(market.id, { market, lower: market.id.toLowerCase(), book: new VenueBook(), trades: [], candles: new Map(), lastTickerPush: -Infinity })
+    }
+    if (this.capture) {
+      this.captured = this.markets.get(this.capture.marketId) as MarketState
+      this.captured.book.load(this.capture.snapshot)
+    }
+    const first = this.entries[0]
+    this.timeShift = options.timestamps === 'venue' && first && this.capture ? Math.round(this.now() - (first.localMs + this.capture.clockOffsetMs)) : 0
+    const byId = new Map<string, VenueMarket>()
+    const books = new Map<string, VenueBook>()
+    for (const [id, s] of this.markets) {
+      byId.set(id, s.market)
+      books.set(id, s.book)
+    }
+    this.account = new Account(byId, books, { fees: options.fees ?? { maker: 0.001, taker: 0.001 }, clock: () => this.now(), emit: (e) => this.pushUser(e) })
+    for (const [asset, amount] of Object.entries(options.balances)) this.account.seedBalance(asset, fromNumber(amount))
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, '127.0.0.1', () => {
+        this.port = (this.server.address() as AddressInfo).port
+        this.url = `http://127.0.0.1:${this.port}`
+        this.anchorWall = Date.now()
+        this.anchorLocal = this.entries[0]?.localMs ?? 0
+        this.schedule()
+        resolve()
+      })
+    })
+  }
+
+  now(): number {
+    return Date.now() + this.skew
+  }
+
+  setClockSkew(ms: number): void {
+    this.skew = ms
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+    for (const c of this.conns) {
+      for (const h of c.held.values()) clearTimeout(h.timer)
+      c.ws.terminate()
+    }
+    this.conns.clear()
+    this.wss.close()
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  // ================================================================ faults
+
+  inject(fault: Fault): void {
+    switch (fault.kind) {
+      case 'drop-connections':
+        for (const c of [...this.conns]) c.ws.terminate()
+        break
+      case 'depth-gap':
+        this.gapPending++
+        break
+      case 'http-429':
+        this.rate429 = { count: this.rate429.count + (fault.count ?? 1), retryAfterSec: fault.retryAfterSec }
+        break
+      case '5xx-after-accept':
+        this.fail5xx += fault.count ?? 1
+        break
+      case 'slow':
+        this.slowMs = fault.ms
+        break
+      case 'malformed-json':
+        if (fault.where === 'ws') this.malformedWs += fault.count ?? 1
+        else this.malformedRest += fault.count ?? 1
+        break
+      case 'duplicate-messages':
+        this.duplicate = true
+        break
+      case 'reorder-messages':
+        this.reorder = true
+        break
+      default:
+        throw new Error(`emulated venue: unknown fault ${JSON.stringify(fault)}`)
+    }
+  }
+
+  clearFaults(): void {
+    this.rate429 = { count: 0, retryAfterSec: 0 }
+    this.bannedUntil = 0
+    this.fail5xx = 0
+    this.slowMs = 0
+    this.malformedRest = 0
+    this.malformedWs = 0
+    this.gapPending = 0
+    this.duplicate = false
+    this.reorder = false
+    for (const c of this.conns) this.flushHeld(c)
+  }
+
+  // ================================================================ account
+
+  ledger(): VenueLedger {
+    return this.account.ledger()
+  }
+
+  setBalance(asset: string, amount: number): void {
+    this.account.setBalance(asset, fromNumber(amount))
+  }
+
+  placeExternalOrder(order: ExternalOrder): LedgerOrder {
+    const market = [...this.markets.values()].find((m) => m.market.symbol === order.symbol)
+    if (!market) throw E.badSymbol()
+    const params: Params = {
+      symbol: market.market.id,
+      side: order.side.toUpperCase(),
+      type: order.type.toUpperCase(),
+      quantity: fmt(fromNumber(order.amount)),
+      price: order.price !== undefined ? fmt(fromNumber(order.price)) : undefined,
+      timeInForce: order.type === 'limit' ? (order.timeInForce ?? 'GTC') : undefined,
+      newClientOrderId: order.clientOrderId ?? `web_${this.log.length}_${Date.now().toString(36)}`
+    }
+    const { order: placed } = this.account.place(params, 'external')
+    return this.account.ledger().orders.find((o) => o.orderId === placed.orderId) as LedgerOrder
+  }
+
+  requests(): RecordedRequest[] {
+    return this.log.slice()
+  }
+
+  // ================================================================ replay
+
+  pauseFeed(): void {
+    if (this.paused) return
+    this.anchorLocal = this.localNow()
+    this.paused = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  resumeFeed(): void {
+    if (!this.paused) return
+    this.paused = false
+    this.anchorWall = Date.now()
+    this.schedule()
+  }
+
+  advanceFeed(count: number): number {
+    let n = 0
+    while (n < count && this.cursor < this.entries.length) {
+      this.emit(this.entries[this.cursor++])
+      n++
+    }
+    if (n > 0) {
+      this.anchorLocal = this.entries[this.cursor - 1].localMs
+      this.anchorWall = Date.now()
+    }
+    this.schedule()
+    return n
+  }
+
+  feedState(): FeedState {
+    const s = this.captured
+    const last = s?.trades[s.trades.length - 1]
+    return {
+      position: this.cursor,
+      total: this.entries.length,
+      done: this.cursor >= this.entries.length,
+      paused: this.paused,
+      lastUpdateId: s?.book.lastUpdateId ?? 0,
+      lastTradeId: last?.id,
+      lastBookTicker: s?.bookTicker,
+      captureLine: this.cursor > 0 ? this.entries[this.cursor - 1].line : 0
+    }
+  }
+
+  /** where the replay clock is, in the capture's local time */
+  private localNow(): number {
+    return this.anchorLocal + (Date.now() - this.anchorWall) * this.speed
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.closed || this.paused || this.cursor >= this.entries.length) return
+    if (this.speed === 0) {
+      this.timer = setTimeout(() => this.pump(), this.marketReaders() ? 0 : 5)
+      return
+    }
+    const next = this.entries[this.cursor]
+    const due = this.anchorWall + (next.localMs - this.anchorLocal) / this.speed
+    this.timer = setTimeout(() => this.tick(), Math.max(0, due - Date.now()))
+  }
+
+  private tick(): void {
+    this.timer = undefined
+    const local = this.localNow()
+    let n = 0
+    while (this.cursor < this.entries.length && this.entries[this.cursor].localMs <= local && n < 5000) {
+      this.emit(this.entries[this.cursor++])
+      n++
+    }
+    this.schedule()
+  }
+
+  /** speed 0: replay in small batches while some client reads market data and none is backed up */
+  private pump(): void {
+    this.timer = undefined
+    if (this.marketReaders()) {
+      for (let n = 0; n < 50 && this.cursor < this.entries.length; n++) this.emit(this.entries[this.cursor++])
+      if (this.cursor > 0) this.anchorLocal = this.entries[this.cursor - 1].localMs
+    }
+    this.schedule()
+  }
+
+  private marketReaders(): boolean {
+    let any = false
+    for (const c of this.conns) {
+      if (c.kind !== 'market' || c.streams.size === 0) continue
+      if (c.ws.bufferedAmount > HIGH_WATER) return false
+      any = true
+    }
+    return any
+  }
+
+  private shifted(t: number): number {
+    return t + this.timeShift
+  }
+
+  /** One capture message: update the venue's state, publish it, let resting orders react. */
+  private emit(entry: TimelineEntry): void {
+    const s = this.markets.get(entry.data.s)
+    if (!s) return
+    switch (entry.kind) {
+      case 'depth': {
+        const d = entry.data
+        s.book.apply(d.u, d.b, d.a)
+        if (this.gapPending > 0) {
+          // lost on the wire: clients see the next diff's U jump past their last u
+          this.gapPending--
+        } else {
+          const text = JSON.stringify(this.timeShift === 0 ? d : { ...d, E: this.shifted(d.E) })
+          this.publish(`${s.lower}@depth@100ms`, text)
+          this.publish(`${s.lower}@depth`, text)
+        }
+        this.publishPartialDepth(s, this.shifted(d.E))
+        this.account.onBookUpdate(s.market.id)
+        break
+      }
+      case 'trade': {
+        const d = entry.data
+        const trade: PublicTrade = { id: d.t, price: dec(d.p), qty: dec(d.q), time: this.shifted(d.T), buyerIsMaker: d.m }
+        s.trades.push(trade)
+        const E = this.shifted(d.E)
+        this.publish(`${s.lower}@trade`, JSON.stringify(this.timeShift === 0 ? d : { ...d, E, T: trade.time }))
+        this.publish(`${s.lower}@aggTrade`, JSON.stringify({ e: 'aggTrade', E, s: d.s, a: d.t, p: d.p, q: d.q, f: d.t, l: d.t, T: trade.time, m: d.m, M: true }))
+        for (const [interval, current] of s.candles) {
+          const r = addToCandle(current, trade, intervalMs(interval) as number)
+          s.candles.set(interval, r.candle)
+          const stream = `${s.lower}@kline_${interval}`
+          if (r.closed) this.publish(stream, JSON.stringify({ e: 'kline', E, s: d.s, k: klineStreamObject(r.closed, d.s, interval, true) }))
+          this.publish(stream, JSON.stringify({ e: 'kline', E, s: d.s, k: klineStreamObject(r.candle, d.s, interval, false) }))
+        }
+        if (E - s.lastTickerPush >= 1000 && this.subscribed(`${s.lower}@ticker`)) {
+          s.lastTickerPush = E
+          this.publish(`${s.lower}@ticker`, JSON.stringify(tickerStreamMessage(ticker24h(s.market.id, s.trades, this.best(s), E), E)))
+        }
+        this.account.onTrade(s.market.id, trade.price, trade.qty, d.m)
+        break
+      }
+      case 'bookTicker': {
+        const d = entry.data
+        s.bookTicker = { u: d.u, b: d.b, B: d.B, a: d.a, A: d.A }
+        this.publish(`${s.lower}@bookTicker`, JSON.stringify(d))
+        break
+      }
+    }
+  }
+
+  private publishPartialDepth(s: MarketState, eventTime: number): void {
+    for (const levels of [5, 10, 20]) {
+      const names = [`${s.lower}@depth${levels}`, `${s.lower}@depth${levels}@100ms`]
+      if (!names.some((n) => this.subscribed(n))) continue
+      const text = JSON.stringify(s.book.depth(levels))
+      for (const n of names) this.publish(n, text)
+    }
+    void eventTime
+  }
+
+  private best(s: MarketState): { bid: string; bidQty: string; ask: string; askQty: string } {
+    const bid = s.book.bestBid()
+    const ask = s.book.bestAsk()
+    return {
+      bid: bid !== undefined ? fmt(bid) : '0.00000000',
+      bidQty: bid !== undefined ? fmt(s.book.bids.qty.get(bid) as bigint) : '0.00000000',
+      ask: ask !== undefined ? fmt(ask) : '0.00000000',
+      askQty: ask !== undefined ? fmt(s.book.asks.qty.get(ask) as bigint) : '0.00000000'
+    }
+  }
+
+  // ================================================================ websockets
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const path = url.pathname
+    let kind: Conn['kind'] | undefined
+    let combined = false
+    const initial: string[] = []
+    if (path === '/ws-api/v3') kind = 'ws-api'
+    else if (path === '/ws' || path.startsWith('/ws/')) {
+      kind = 'market'
+      for (const part of path.slice(4).split('/')) if (part.includes('@')) initial.push(part)
+    } else if (path === '/stream') {
+      kind = 'market'
+      combined = true
+      for (const part of (url.searchParams.get('streams') ?? '').split('/')) if (part !== '') initial.push(part)
+    }
+    if (kind === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    const k = kind
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn: Conn = { ws, kind: k, path, combined, streams: new Set(), userSubs: new Set(), loggedOn: false, held: new Map() }
+      this.conns.add(conn)
+      for (const stream of initial) if (this.validStream(stream)) this.addStream(conn, stream)
+      ws.on('message', (data) => (k === 'ws-api' ? void this.onWsApi(conn, String(data)) : this.onMarketMessage(conn, String(data))))
+      ws.on('close', () => {
+        for (const h of conn.held.values()) clearTimeout(h.timer)
+        this.conns.delete(conn)
+      })
+      ws.on('error', () => this.conns.delete(conn))
+      if (this.speed === 0) this.schedule()
+    })
+  }
+
+  private validStream(stream: string): boolean {
+    const at = stream.indexOf('@')
+    if (at <= 0) return false
+    const s = this.markets.get(stream.slice(0, at).toUpperCase())
+    if (!s || stream.slice(0, at) !== s.lower) return false
+    const kind = stream.slice(at + 1)
+    if (['trade', 'aggTrade', 'bookTicker', 'ticker', 'depth', 'depth@100ms', 'depth@1000ms'].includes(kind)) return true
+    if (/^depth(5|10|20)(@100ms|@1000ms)?$/.test(kind)) return true
+    const kline = /^kline_(\w+)$/.exec(kind)
+    return kline !== null && intervalMs(kline[1]) !== undefined
+  }
+
+  private addStream(conn: Conn, stream: string): void {
+    conn.streams.add(stream.replace(/@1000ms$/, ''))
+    const kline = /^(\w+)@kline_(\w+)$/.exec(stream)
+    if (kline) {
+      const s = this.markets.get(kline[1].toUpperCase()) as MarketState
+      if (!s.candles.has(kline[2])) {
+        // the candle in progress, rebuilt from the trades replayed so far
+        const past = klines(s.trades, kline[2], undefined, undefined, 1)
+        s.candles.set(kline[2], past[past.length - 1])
+      }
+    }
+  }
+
+  private onMarketMessage(conn: Conn, text: string): void {
+    let msg: { method?: unknown; params?: unknown; id?: unknown }
+    try {
+      msg = JSON.parse(text) as typeof msg
+    } catch {
+      this.sendRaw(conn, JSON.stringify({ error: { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' } }))
+      return
+    }
+    const id = msg.id ?? null
+    const params = Array.isArray(msg.params) ? msg.params.map(String) : []
+    this.log.push({ time: this.now(), transport: 'ws', method: String(msg.method), path: conn.path, params: { streams: params.join(',') } })
+    switch (msg.method) {
+      case 'SUBSCRIBE': {
+        const bad = params.find((p) => !this.validStream(p))
+        if (bad !== undefined) {
+          this.sendRaw(conn, JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown stream '${bad}'` }, id }))
+          return
+        }
+        for (const p of params) this.addStream(conn, p)
+        this.sendRaw(conn, JSON.stringify({ result: null, id }))
+        if (this.speed === 0) this.schedule()
+        return
+      }
+      case 'UNSUBSCRIBE':
+        for (const p of params) conn.streams.delete(p.replace(/@1000ms$/, ''))
+        this.sendRaw(conn, JSON.stringify({ result: null, id }))
+        return
+      case 'LIST_SUBSCRIPTIONS':
+        this.sendRaw(conn, JSON.stringify({ result: [...conn.streams], id }))
+        return
+      case 'SET_PROPERTY':
+        this.sendRaw(conn, JSON.stringify({ result: null, id }))
+        return
+      case 'GET_PROPERTY':
+        this.sendRaw(conn, JSON.stringify({ result: conn.combined, id }))
+        return
+      default:
+        this.sendRaw(conn, JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown method ${JSON.stringify(msg.method)}` }, id }))
+    }
+  }
+
+  private subscribed(stream: string): boolean {
+    for (const c of this.conns) if (c.streams.has(stream)) return true
+    return false
+  }
+
+  private publish(stream: string, data: string): void {
+    for (const c of this.conns) {
+      if (!c.streams.has(stream)) continue
+      this.sendStream(c, stream, c.combined ? `{"stream":"${stream}","data":${data}}` : data)
+    }
+  }
+
+  /** Stream and user-data messages go through the message faults; responses to requests do not. */
+  private sendStream(conn: Conn, key: string, text: string): void {
+    if (this.reorder) {
+      const held = conn.held.get(key)
+      if (!held) {
+        // a lone message is not held for ever
+        const timer = setTimeout(() => {
+          conn.held.delete(key)
+          this.deliver(conn, text)
+        }, 200)
+        conn.held.set(key, { text, timer })
+        return
+      }
+      clearTimeout(held.timer)
+      conn.held.delete(key)
+      this.deliver(conn, text)
+      this.deliver(conn, held.text)
+      return
+    }
+    this.deliver(conn, text)
+  }
+
+  private flushHeld(conn: Conn): void {
+    for (const [key, h] of conn.held) {
+      clearTimeout(h.timer)
+      conn.held.delete(key)
+      this.deliver(conn, h.text)
+    }
+  }
+
+  private deliver(conn: Conn, text: string): void {
+    let out = text
+    if (this.malformedWs > 0) {
+      this.malformedWs--
+      out = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
+    }
+    this.sendRaw(conn, out)
+    if (this.duplicate) this.sendRaw(conn, out)
+  }
+
+  private sendRaw(conn: Conn, text: string): void {
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(text)
+  }
+
+  private pushUser(event: Record<string, unknown>): void {
+    const data = JSON.stringify(event)
+    for (const c of this.conns) {
+      for (const id of c.userSubs) this.sendStream(c, USER_STREAM, `{"subscriptionId":${id},"event":${data}}`)
+    }
+  }
+
+  // ================================================================ WebSocket API
+
+  private async onWsApi(conn: Conn, text: string): Promise<void> {
+    let msg: { id?: unknown; method?: unknown; params?: unknown }
+    try {
+      msg = JSON.parse(text) as typeof msg
+    } catch {
+      this.sendRaw(conn, JSON.stringify({ id: null, status: 400, error: { code: -1000, msg: 'Malformed request.' } }))
+      return
+    }
+    const id = msg.id ?? null
+    const method = String(msg.method)
+    const params = (typeof msg.params === 'object' && msg.params !== null ? msg.params : {}) as Record<string, unknown>
+    const record: RecordedRequest = {
+      time: this.now(),
+      transport: 'ws-api',
+      method,
+      path: conn.path,
+      params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+      apiKey: typeof params.apiKey === 'string' ? params.apiKey : undefined
+    }
+    this.log.push(record)
+    let status = 200
+    let body: Record<string, unknown>
+    const activate: Array<() => void> = []
+    try {
+      const result = this.wsApiCall(conn, method, params, activate)
+      if ((method === 'order.place' || method === 'order.cancel' || method === 'openOrders.cancelAll') && this.fail5xx > 0) {
+        this.fail5xx--
+        status = 503
+        body = { id, status, error: E.sendStatusUnknown().body() }
+        record.errorCode = -1007
+      } else {
+        body = { id, status, result }
+      }
+    } catch (err) {
+      const e = err instanceof VenueError ? err : E.unknown()
+      status = e.status
+      body = { id, status, error: e.body() }
+      record.errorCode = e.code
+    }
+    if (this.slowMs > 0) await delay(this.slowMs)
+    this.sendRaw(conn, JSON.stringify(body))
+    record.status = status
+    // a user data subscription starts after its confirmation has gone out, as on Binance
+    for (const f of activate) f()
+  }
+
+  private wsApiCall(conn: Conn, method: string, params: Record<string, unknown>, activate: Array<() => void>): unknown {
+    const signed = (): Params => {
+      if (conn.loggedOn && params.signature === undefined) {
+        checkTimestamp(params.timestamp, params.recvWindow, this.now())
+      } else {
+        if (typeof params.apiKey !== 'string' || params.apiKey === '') throw E.mandatory('apiKey')
+        if (params.apiKey !== this.options.apiKey) throw E.rejectedApiKey()
+        checkWsApiSignature(this.options.secret, params)
+        checkTimestamp(params.timestamp, params.recvWindow, this.now())
+      }
+      return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))
+    }
+    switch (method) {
+      case 'ping':
+        return {}
+      case 'time':
+        return { serverTime: this.now() }
+      case 'session.logon':
+        signed()
+        conn.loggedOn = true
+        return { apiKey: this.options.apiKey, authorizedSince: this.now(), connectedSince: this.now(), returnRateLimits: false, serverTime: this.now(), userDataStream: conn.userSubs.size > 0 }
+      case 'session.status':
+        return { apiKey: conn.loggedOn ? this.options.apiKey : null, serverTime: this.now(), userDataStream: conn.userSubs.size > 0 }
+      case 'userDataStream.subscribe.signature': {
+        signed()
+        const subscriptionId = this.subscriptionIds++
+        activate.push(() => conn.userSubs.add(subscriptionId))
+        return { subscriptionId }
+      }
+      case 'userDataStream.subscribe': {
+        if (!conn.loggedOn) throw E.rejectedApiKey()
+        const subscriptionId = this.subscriptionIds++
+        activate.push(() => conn.userSubs.add(subscriptionId))
+        return { subscriptionId }
+      }
+      case 'userDataStream.unsubscribe': {
+        if (params.subscriptionId === undefined) conn.userSubs.clear()
+        else conn.userSubs.delete(Number(params.subscriptionId))
+        return {}
+      }
+      case 'order.place': {
+        const p = signed()
+        const { order, fills } = this.account.place(p, 'ws-api')
+        return this.account.placeJson(order, fills, p.newOrderRespType)
+      }
+      case 'order.test':
+        signed()
+        return {}
+      case 'order.cancel':
+        return this.account.cancel(signed())
+      case 'order.status':
+        return this.account.query(signed())
+      case 'openOrders.status':
+        return this.account.openOrders(signed())
+      case 'openOrders.cancelAll':
+        return this.account.cancelAll(signed())
+      case 'allOrders':
+        return this.account.allOrders(signed())
+      case 'myTrades':
+        return this.account.myTrades(signed())
+      case 'account.status':
+        signed()
+        return this.account.accountJson()
+      default:
+        throw new VenueError(400, -1000, `Unknown method: ${method}`)
+    }
+  }
+
+  // ================================================================ REST
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const rawBody = Buffer.concat(chunks).toString('utf8')
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const rawQuery = (req.url ?? '').includes('?') ? (req.url as string).slice((req.url as string).indexOf('?') + 1) : ''
+    const params: Params = {}
+    for (const [k, v] of url.searchParams) params[k] = v
+    const form = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') || (rawBody !== '' && !rawBody.startsWith('{'))
+    if (form) for (const [k, v] of new URLSearchParams(rawBody)) params[k] = v
+    const method = req.method ?? 'GET'
+    const apiKeyHeader = req.headers['x-mbx-apikey']
+    const apiKey = Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader
+    const record: RecordedRequest = {
+      time: this.now(),
+      transport: 'rest',
+      method,
+      path: url.pathname,
+      params: Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)),
+      apiKey
+    }
+    this.log.push(record)
+    const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' }
+    const wallNow = Date.now()
+    this.weight.push(wallNow)
+    while (this.weight.length > 0 && this.weight[0] < wallNow - 60_000) this.weight.shift()
+    headers['x-mbx-used-weight'] = String(this.weight.length)
+    headers['x-mbx-used-weight-1m'] = String(this.weight.length)
+    let status = 200
+    let body: unknown
+    if (this.bannedUntil > wallNow) {
+      // still inside the Retry-After of an earlier 429: Binance escalates to a 418 ban
+      const e = E.banned(this.bannedUntil + this.skew)
+      status = e.status
+      body = e.body()
+      record.errorCode = e.code
+      headers['Retry-After'] = String(Math.ceil((this.bannedUntil - wallNow) / 1000))
+    } else if (this.rate429.count > 0) {
+      this.rate429.count--
+      this.bannedUntil = wallNow + this.rate429.retryAfterSec * 1000
+      const e = E.tooManyRequests()
+      status = e.status
+      body = e.body()
+      record.errorCode = e.code
+      headers['Retry-After'] = String(this.rate429.retryAfterSec)
+    } else {
+      try {
+        body = this.route(method, url.pathname, params, { rawQuery, rawBody: form ? rawBody : '', apiKey })
+        const mutating = (method === 'POST' && url.pathname === '/api/v3/order') || (method === 'DELETE' && (url.pathname === '/api/v3/order' || url.pathname === '/api/v3/openOrders'))
+        if (mutating && this.fail5xx > 0) {
+          // the venue did it; the client only learns that the outcome is unknown
+          this.fail5xx--
+          const e = E.sendStatusUnknown()
+          status = e.status
+          body = e.body()
+          record.errorCode = e.code
+        }
+      } catch (err) {
+        const e = err instanceof VenueError ? err : E.unknown()
+        if (!(err instanceof VenueError)) body = { code: -1000, msg: `emulated venue: ${(err as Error).message}` }
+        else body = e.body()
+        status = e.status
+        record.errorCode = e.code
+      }
+    }
+    record.status = status
+    let text = JSON.stringify(body)
+    if (this.malformedRest > 0) {
+      this.malformedRest--
+      text = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
+    }
+    if (this.slowMs > 0) await delay(this.slowMs)
+    if (res.destroyed) return
+    res.writeHead(status, headers)
+    res.end(text)
+  }
+
+  private route(method: string, path: string, params: Params, raw: { rawQuery: string; rawBody: string; apiKey: string | undefined }): unknown {
+    const signed = (): void => {
+      if (raw.apiKey === undefined || raw.apiKey === '') throw E.badApiKeyFormat()
+      if (raw.apiKey !== this.options.apiKey) throw E.rejectedApiKey()
+      if (params.timestamp === undefined) throw E.mandatory('timestamp')
+      checkRestSignature(this.options.secret, raw.rawQuery, raw.rawBody)
+      checkTimestamp(params.timestamp, params.recvWindow, this.now())
+    }
+    const key = `${method} ${path}`
+    switch (key) {
+      case 'GET /api/v3/ping':
+        return {}
+      case 'GET /api/v3/time':
+        return { serverTime: this.now() }
+      case 'GET /api/v3/exchangeInfo': {
+        let list = [...this.markets.values()].map((s) => s.market)
+        const wanted = params.symbol !== undefined ? [params.symbol] : params.symbols !== undefined ? (JSON.parse(params.symbols) as string[]) : undefined
+        if (wanted) {
+          list = list.filter((m) => wanted.includes(m.id))
+          if (list.length === 0) throw E.badSymbol()
+        }
+        return exchangeInfoJson(list, this.now())
+      }
+      case 'GET /api/v3/depth': {
+        const s = this.marketOf(params)
+        const limit = Math.min(intParam(params.limit, 100), 5000)
+        return s.book.depth(limit)
+      }
+      case 'GET /api/v3/trades': {
+        const s = this.marketOf(params)
+        const limit = Math.min(intParam(params.limit, 500), 1000)
+        return s.trades.slice(-limit).map((t) => this.tradeJson(t))
+      }
+      case 'GET /api/v3/historicalTrades': {
+        const s = this.marketOf(params)
+        const limit = Math.min(intParam(params.limit, 500), 1000)
+        const fromId = params.fromId !== undefined ? intParam(params.fromId, 0) : undefined
+        const list = fromId === undefined ? s.trades.slice(-limit) : s.trades.filter((t) => t.id >= fromId).slice(0, limit)
+        return list.map((t) => this.tradeJson(t))
+      }
+      case 'GET /api/v3/aggTrades': {
+        const s = this.marketOf(params)
+        const limit = Math.min(intParam(params.limit, 500), 1000)
+        const fromId = params.fromId !== undefined ? intParam(params.fromId, 0) : undefined
+        const start = params.startTime !== undefined ? intParam(params.startTime, 0) : undefined
+        const end = params.endTime !== undefined ? intParam(params.endTime, 0) : undefined
+        let list = s.trades.filter((t) => (fromId === undefined || t.id >= fromId) && (start === undefined || t.time >= start) && (end === undefined || t.time <= end))
+        list = fromId !== undefined || start !== undefined ? list.slice(0, limit) : list.slice(-limit)
+        return list.map((t) => ({ a: t.id, p: fmt(t.price), q: fmt(t.qty), f: t.id, l: t.id, T: t.time, m: t.buyerIsMaker, M: true }))
+      }
+      case 'GET /api/v3/klines':
+      case 'GET /api/v3/uiKlines': {
+        const s = this.marketOf(params)
+        const interval = params.interval
+        if (interval === undefined) throw E.mandatory('interval')
+        if (intervalMs(interval) === undefined) throw new VenueError(400, -1120, 'Invalid interval.')
+        const limit = Math.min(intParam(params.limit, 500), 1000)
+        const start = params.startTime !== undefined ? intParam(params.startTime, 0) : undefined
+        const end = params.endTime !== undefined ? intParam(params.endTime, 0) : undefined
+        return klines(s.trades, interval, start, end, limit).map(klineRow)
+      }
+      case 'GET /api/v3/ticker/24hr':
+      case 'GET /api/v3/ticker/bookTicker':
+      case 'GET /api/v3/ticker/price': {
+        const list = this.marketsOf(params)
+        const one = params.symbol !== undefined
+        const rows = list.map((s) => {
+          if (path.endsWith('24hr')) return ticker24h(s.market.id, s.trades, this.best(s), this.shifted(this.now()))
+          if (path.endsWith('price')) {
+            const last = s.trades[s.trades.length - 1]
+            return { symbol: s.market.id, price: last ? fmt(last.price) : '0.00000000' }
+          }
+          const b = this.best(s)
+          return { symbol: s.market.id, bidPrice: b.bid, bidQty: b.bidQty, askPrice: b.ask, askQty: b.askQty }
+        })
+        return one ? rows[0] : rows
+      }
+      case 'GET /api/v3/avgPrice': {
+        const s = this.marketOf(params)
+        const recent = s.trades.filter((t) => t.time >= (s.trades[s.trades.length - 1]?.time ?? 0) - 300_000)
+        let qty = 0n
+        let quote = 0n
+        for (const t of recent) {
+          qty += t.qty
+          quote += mul(t.price, t.qty)
+        }
+        return { mins: 5, price: qty > 0n ? fmt((quote * 100_000_000n) / qty) : '0.00000000', closeTime: recent[recent.length - 1]?.time ?? 0 }
+      }
+      case 'POST /api/v3/order': {
+        signed()
+        const { order, fills } = this.account.place(params, 'rest')
+        return this.account.placeJson(order, fills, params.newOrderRespType)
+      }
+      case 'POST /api/v3/order/test':
+        signed()
+        return {}
+      case 'DELETE /api/v3/order':
+        signed()
+        return this.account.cancel(params)
+      case 'GET /api/v3/order':
+        signed()
+        return this.account.query(params)
+      case 'GET /api/v3/openOrders':
+        signed()
+        return this.account.openOrders(params)
+      case 'DELETE /api/v3/openOrders':
+        signed()
+        return this.account.cancelAll(params)
+      case 'GET /api/v3/allOrders':
+        signed()
+        return this.account.allOrders(params)
+      case 'GET /api/v3/myTrades':
+        signed()
+        return this.account.myTrades(params)
+      case 'GET /api/v3/account':
+        signed()
+        return this.account.accountJson()
+      default:
+        throw new VenueError(404, -1000, `emulated venue: no route ${method} ${path}`)
+    }
+  }
+
+  private tradeJson(t: PublicTrade): Record<string, unknown> {
+    return { id: t.id, price: fmt(t.price), qty: fmt(t.qty), quoteQty: fmt(mul(t.price, t.qty)), time: t.time, isBuyerMaker: t.buyerIsMaker, isBestMatch: true }
+  }
+
+  private marketOf(params: Params): MarketState {
+    if (params.symbol === undefined || params.symbol === '') throw E.mandatory('symbol')
+    const s = this.markets.get(params.symbol)
+    if (!s) throw E.badSymbol()
+    return s
+  }
+
+  private marketsOf(params: Params): MarketState[] {
+    if (params.symbol !== undefined) return [this.marketOf(params)]
+    if (params.symbols !== undefined) {
+      let ids: string[]
+      try {
+        ids = JSON.parse(params.symbols) as string[]
+      } catch {
+        throw E.illegalChars('symbols')
+      }
+      return ids.map((id) => this.marketOf({ symbol: id }))
+    }
+    return [...this.markets.values()]
+  }
+}
+
+function intParam(v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback
+  if (!/^\d+$/.test(v)) throw E.illegalChars('limit')
+  return Number(v)
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** The unified symbol of a Binance id among the configured symbols, else split on a known quote. */
+function unifiedFromId(id: string, symbols: string[]): string {
+  const known = symbols.find((s) => s.replace('/', '') === id)
+  if (known) return known
+  for (const q of ['USDT', 'USDC', 'FDUSD', 'BUSD', 'BTC', 'ETH', 'BNB', 'EUR']) {
+    if (id.length > q.length && id.endsWith(q)) return `${id.slice(0, -q.length)}/${q}`
+  }
+  throw new Error(`emulated venue: cannot tell base and quote of the captured market ${id}`)
+}
