@@ -149,27 +149,6 @@ describe('data manager', () => {
     await h.browser.screenshot('data-reject')
   })
 
-  it('a missing file and an empty form get readable messages', async () => {
-    const { page } = h
-    const missing = join(tmp, 'no-such-file.csv')
-    await page.fill('[data-testid=import-path]', missing)
-    await page.fill('[data-testid=import-symbol]', 'X')
-    await page.fill('[data-testid=import-timeframe]', '')
-    await page.click('[data-testid=import-start]')
-    await expect.poll(() => page.locator('[data-testid=import-start-error]').textContent()).toBe(`Invalid input: no file at ${missing}`)
-
-    await page.fill('[data-testid=import-path]', '')
-    await page.fill('[data-testid=import-symbol]', '')
-    await page.fill('[data-testid=import-timeframe]', 'daily')
-    await page.click('[data-testid=import-start]')
-    const messages = await page.locator('[data-testid=data-import] .field-error').allTextContents()
-    expect(messages).toEqual([
-      'Enter the path of a file on the host machine',
-      'Enter the symbol the data is for, e.g. BTC/USDT',
-      'A timeframe like 1m, 4h or 1d; leave it empty to detect it'
-    ])
-  })
-
   it('selecting a stored series shows its full quality report: counts per kind, the policy, the issues with their lines', async () => {
     const { page, api } = h
     await listRow(SAMPLE).click()
@@ -222,6 +201,32 @@ describe('data manager', () => {
     await listRow(SAMPLE).click()
     await page.locator(`[data-testid=data-detail][data-dataset-id="${SAMPLE}"]`).waitFor()
     expect(await page.locator('[data-testid=data-delete]').count()).toBe(0)
+  })
+
+  it('a missing file and an empty form get readable messages', async () => {
+    const { page } = h
+    const missing = join(tmp, 'no-such-file.csv')
+    await page.fill('[data-testid=import-path]', missing)
+    await page.fill('[data-testid=import-symbol]', 'X')
+    await page.fill('[data-testid=import-timeframe]', '')
+    await page.click('[data-testid=import-start]')
+    await expect.poll(() => page.locator('[data-testid=import-start-error]').textContent()).toBe(`Invalid input: no file at ${missing}`)
+
+    await page.fill('[data-testid=import-path]', '')
+    await page.fill('[data-testid=import-symbol]', '')
+    await page.fill('[data-testid=import-timeframe]', 'daily')
+    await page.click('[data-testid=import-start]')
+    const messages = await page.locator('[data-testid=data-import] .field-error').allTextContents()
+    expect(messages).toEqual([
+      'Enter the path of a file on the host machine',
+      'Enter the symbol the data is for, e.g. BTC/USDT',
+      'A timeframe like 1m, 4h or 1d; leave it empty to detect it'
+    ])
+    // editing a field takes its message away
+    await page.fill('[data-testid=import-symbol]', 'FESX')
+    expect(await page.locator('[data-testid=data-import] .field-error').count()).toBe(2)
+    await page.waitForTimeout(200)
+    await h.browser.screenshot('data-form-errors')
     expect(h.browser.errors).toEqual([])
   })
 })

@@ -119,6 +119,7 @@ export class Account {
   private nextOrderId = 8_000_000_001
   private nextTradeId = 9_000_000_001
   private nextGeneratedId = 1
+  private nextEventId = 1
   private touched = new Set<string>()
   private readonly maker: Dec
   private readonly taker: Dec
@@ -650,7 +651,7 @@ export class Account {
       N: fill ? fill.commissionAsset : null,
       T: fill ? fill.time : order.updateTime,
       t: fill ? fill.tradeId : -1,
-      I: this.nextGeneratedId++,
+      I: this.nextEventId++,
       w: order.working && this.open.has(order),
       m: fill ? fill.isMaker : false,
       M: false,

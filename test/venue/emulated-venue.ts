@@ -17,7 +17,15 @@ export { VenueError } from './venue-error'
 /**
  * An emulated Binance spot venue on 127.0.0.1 for tests: the REST and WebSocket API subset that
  * ccxt's `binance` / `pro.binance` classes use, market data replayed from a real hftbacktest
- * capture, one account with a matching engine, and faults on command.
+ * capture, one account with a matching engine (see account.ts), and faults on command.
+ *
+ * Replay: the venue's book starts as the capture's REST snapshot (what GET /api/v3/depth returns
+ * until the first diff is replayed); the capture's messages from the first one newer than the
+ * snapshot are then replayed in file order, paced by the collector's receive times ÷ `speed`.
+ * Diffs update the venue's book and go out on `<sym>@depth[@100ms]` with their own U/u; trades
+ * and book tickers go out as captured. REST depth, trades, klines and tickers describe the
+ * replay so far. At the end of the capture the feed stops. The account's own orders and fills
+ * never appear in public data.
  */
 
 export interface VenueOptions {
@@ -50,6 +58,26 @@ export interface VenueOptions {
   timestamps?: 'capture' | 'venue'
 }
 
+/**
+ * Faults on command. One-shot faults act once (or `count` times); the others last until
+ * `clearFaults()`.
+ * - drop-connections: terminates every open websocket now (market streams and WS-API); new
+ *   connections are accepted.
+ * - depth-gap: the next depth diff is applied to the venue's book but not sent, so clients see
+ *   the following diff's U skip past their last u (ccxt: ChecksumError).
+ * - http-429: the next `count` (default 1) REST requests get 429, `{"code":-1003}` and
+ *   `Retry-After: retryAfterSec`; a REST request before that time has passed gets 418 (an IP ban,
+ *   as Binance escalates) and does not use up the count.
+ * - 5xx-after-accept: the next `count` order requests that succeed (POST/DELETE /api/v3/order,
+ *   DELETE /api/v3/openOrders, WS-API order.place/order.cancel/openOrders.cancelAll) take effect,
+ *   but the answer is 503 `{"code":-1007,"msg":"…Send status unknown; execution status unknown."}`.
+ * - slow: every REST and WS-API response leaves `ms` later (the request itself takes effect at once).
+ * - malformed-json: the next `count` REST responses (or, with where 'ws', stream / user-data
+ *   frames) are cut in half; the request still takes effect.
+ * - duplicate-messages: every stream and user-data frame is sent twice.
+ * - reorder-messages: per connection and stream, each frame is held back and sent after the next
+ *   one (pairs swap; a frame with no successor is sent after 200 ms).
+ */
 export type Fault =
   | { kind: 'drop-connections' }
   | { kind: 'depth-gap' }
@@ -192,6 +220,7 @@ class Venue implements EmulatedVenue {
   private duplicate = false
   private reorder = false
   private subscriptionIds = 0
+  private externalOrders = 0
   private readonly weight: number[] = []
 
   constructor(private readonly options: VenueOptions) {
@@ -328,7 +357,7 @@ class Venue implements EmulatedVenue {
       quantity: fmt(fromNumber(order.amount)),
       price: order.price !== undefined ? fmt(fromNumber(order.price)) : undefined,
       timeInForce: order.type === 'limit' ? (order.timeInForce ?? 'GTC') : undefined,
-      newClientOrderId: order.clientOrderId ?? `web_${this.log.length}_${Date.now().toString(36)}`
+      newClientOrderId: order.clientOrderId ?? `web_${++this.externalOrders}`
     }
     const { order: placed } = this.account.place(params, 'external')
     return this.account.ledger().orders.find((o) => o.orderId === placed.orderId) as LedgerOrder
@@ -453,7 +482,7 @@ class Venue implements EmulatedVenue {
           this.publish(`${s.lower}@depth@100ms`, text)
           this.publish(`${s.lower}@depth`, text)
         }
-        this.publishPartialDepth(s, this.shifted(d.E))
+        this.publishPartialDepth(s)
         this.account.onBookUpdate(s.market.id)
         break
       }
@@ -487,14 +516,13 @@ class Venue implements EmulatedVenue {
     }
   }
 
-  private publishPartialDepth(s: MarketState, eventTime: number): void {
+  private publishPartialDepth(s: MarketState): void {
     for (const levels of [5, 10, 20]) {
       const names = [`${s.lower}@depth${levels}`, `${s.lower}@depth${levels}@100ms`]
       if (!names.some((n) => this.subscribed(n))) continue
       const text = JSON.stringify(s.book.depth(levels))
       for (const n of names) this.publish(n, text)
     }
-    void eventTime
   }
 
   private best(s: MarketState): { bid: string; bidQty: string; ask: string; askQty: string } {
@@ -709,7 +737,7 @@ class Venue implements EmulatedVenue {
         body = { id, status, result }
       }
     } catch (err) {
-      const e = err instanceof VenueError ? err : E.unknown()
+      const e = err instanceof VenueError ? err : new VenueError(500, -1000, `emulated venue: ${(err as Error).stack ?? String(err)}`)
       status = e.status
       body = { id, status, error: e.body() }
       record.errorCode = e.code
@@ -849,9 +877,9 @@ class Venue implements EmulatedVenue {
           record.errorCode = e.code
         }
       } catch (err) {
-        const e = err instanceof VenueError ? err : E.unknown()
-        if (!(err instanceof VenueError)) body = { code: -1000, msg: `emulated venue: ${(err as Error).message}` }
-        else body = e.body()
+        // a venue bug, not a Binance answer: make it loud
+        const e = err instanceof VenueError ? err : new VenueError(500, -1000, `emulated venue: ${(err as Error).stack ?? String(err)}`)
+        body = e.body()
         status = e.status
         record.errorCode = e.code
       }
@@ -884,7 +912,7 @@ class Venue implements EmulatedVenue {
         return { serverTime: this.now() }
       case 'GET /api/v3/exchangeInfo': {
         let list = [...this.markets.values()].map((s) => s.market)
-        const wanted = params.symbol !== undefined ? [params.symbol] : params.symbols !== undefined ? (JSON.parse(params.symbols) as string[]) : undefined
+        const wanted = params.symbol !== undefined ? [params.symbol] : params.symbols !== undefined ? jsonList(params.symbols) : undefined
         if (wanted) {
           list = list.filter((m) => wanted.includes(m.id))
           if (list.length === 0) throw E.badSymbol()
@@ -1003,15 +1031,7 @@ class Venue implements EmulatedVenue {
 
   private marketsOf(params: Params): MarketState[] {
     if (params.symbol !== undefined) return [this.marketOf(params)]
-    if (params.symbols !== undefined) {
-      let ids: string[]
-      try {
-        ids = JSON.parse(params.symbols) as string[]
-      } catch {
-        throw E.illegalChars('symbols')
-      }
-      return ids.map((id) => this.marketOf({ symbol: id }))
-    }
+    if (params.symbols !== undefined) return jsonList(params.symbols).map((id) => this.marketOf({ symbol: id }))
     return [...this.markets.values()]
   }
 }
@@ -1020,6 +1040,18 @@ function intParam(v: string | undefined, fallback: number): number {
   if (v === undefined || v === '') return fallback
   if (!/^\d+$/.test(v)) throw E.illegalChars('limit')
   return Number(v)
+}
+
+/** Binance's `symbols=["BTCUSDT","ETHUSDT"]` parameter. */
+function jsonList(text: string): string[] {
+  let list: unknown
+  try {
+    list = JSON.parse(text)
+  } catch {
+    throw E.illegalChars('symbols')
+  }
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw E.illegalChars('symbols')
+  return list
 }
 
 function delay(ms: number): Promise<void> {

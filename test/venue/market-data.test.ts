@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { binanceAgainst, type ProBinance } from './ccxt-loopback'
 import { reference, ReferenceBook, SPOT_CAPTURE, tradesAfterSnapshot } from './capture-reference'
 import { startVenue, type EmulatedVenue, type VenueOptions } from './emulated-venue'
@@ -148,6 +149,41 @@ describe('emulated venue: market data through the real ccxt binance client', () 
     const upTo = trades.filter((t) => Number(t.id) <= (venue.feedState().lastTradeId as number) && minute(t.ts) === minute(c[0] as number))
     expect(c[1]).toBe(upTo[0].price)
     expect(c[0]).toBe(minute(upTo[upTo.length - 1].ts))
+  })
+
+  it("timestamps 'venue' shifts the capture's event times so the replay starts at the venue clock", async () => {
+    const ref = await reference()
+    const first = tradesAfterSnapshot(ref)[0]
+    const { venue, ex } = await open({ speed: 0, timestamps: 'venue' })
+    const t0 = Date.now()
+    const trades = await ex.watchTrades('BTC/USDT')
+    expect(trades[0].id).toBe(first.id)
+    // the first replayed message (a bookTicker at capture line 7) is stamped about now; the trade ~300 ms after it
+    expect(Math.abs((trades[0].timestamp as number) - t0)).toBeLessThan(2000)
+    expect(trades[0].price).toBe(first.price)
+    void venue
+  })
+
+  it('combined streams (/stream?streams=…) wrap each message as {stream, data}; partial depth equals the capture book at its lastUpdateId', async () => {
+    const ref = await reference()
+    const { venue } = await open({ paused: true })
+    const ws = new WebSocket(`ws://127.0.0.1:${venue.port}/stream?streams=btcusdt@trade/btcusdt@depth5@100ms`)
+    const got: Array<{ stream: string; data: Record<string, unknown> }> = []
+    ws.on('message', (m) => got.push(JSON.parse(String(m)) as { stream: string; data: Record<string, unknown> }))
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    venue.advanceFeed(200)
+    await waitFor(() => got.some((g) => g.stream === 'btcusdt@trade') && got.some((g) => g.stream === 'btcusdt@depth5@100ms'))
+    ws.close()
+    const trade = got.find((g) => g.stream === 'btcusdt@trade')?.data
+    expect(trade).toEqual({ e: 'trade', E: 1723161255619, s: 'BTCUSDT', t: 3735683260, p: '61837.63000000', q: '0.04800000', T: 1723161255617, m: true, M: true })
+    const refBook = new ReferenceBook(ref)
+    for (const g of got.filter((x) => x.stream === 'btcusdt@depth5@100ms')) {
+      const d = g.data as { lastUpdateId: number; bids: string[][]; asks: string[][] }
+      refBook.advanceTo(d.lastUpdateId)
+      const top = refBook.book.top(5)
+      expect(d.bids.map(([p, q]) => [Number(p), Number(q)])).toEqual(top.bids)
+      expect(d.asks.map(([p, q]) => [Number(p), Number(q)])).toEqual(top.asks)
+    }
   })
 
   it('fetchTicker and fetchTrades report the replayed trades', async () => {

@@ -1,7 +1,9 @@
 import { AuthenticationError, BadRequest, InsufficientFunds, InvalidNonce, InvalidOrder, OrderImmediatelyFillable, OrderNotFound } from 'ccxt'
+import { createHmac } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { binanceAgainst, type ProBinance } from './ccxt-loopback'
-import { SPOT_CAPTURE } from './capture-reference'
+import { reference, SPOT_CAPTURE, tradesAfterSnapshot } from './capture-reference'
 import { startVenue, type EmulatedVenue, type VenueOptions } from './emulated-venue'
 
 const KEY = 'test-key-3f9a'
@@ -229,6 +231,64 @@ describe('emulated venue: orders, balances and fills through the real ccxt binan
     const b = await balance
     expect(b.USDT.free).toBe(25_000)
     expect((await ex.fetchBalance()).USDT.free).toBe(25_000)
+  })
+
+  it('the WebSocket API places, queries and cancels orders (createOrderWs, fetchOpenOrdersWs, fetchOrderWs, cancelOrderWs)', async () => {
+    const { venue, ex } = await open()
+    const placed = await ex.createOrderWs('BTC/USDT', 'limit', 'buy', 0.01, 60_000, { clientOrderId: 'wsapi-1' })
+    expect(placed).toMatchObject({ clientOrderId: 'wsapi-1', status: 'open', price: 60_000, amount: 0.01 })
+    expect((await ex.fetchOpenOrdersWs('BTC/USDT')).map((o) => o.id)).toEqual([placed.id])
+    expect((await ex.fetchOrderWs(placed.id as string, 'BTC/USDT')).status).toBe('open')
+    expect((await ex.cancelOrderWs(placed.id as string, 'BTC/USDT')).status).toBe('canceled')
+    expect(venue.ledger().orders).toEqual([expect.objectContaining({ clientOrderId: 'wsapi-1', status: 'CANCELED', source: 'ws-api' })])
+    expect(venue.requests().map((r) => `${r.transport} ${r.method}`)).toEqual([
+      'rest GET',
+      'ws-api order.place',
+      'ws-api openOrders.status',
+      'ws-api order.status',
+      'ws-api order.cancel'
+    ])
+  })
+
+  it('the WS-API refuses a user data subscription with a bad signature (-1022) and accepts a good one', async () => {
+    // a raw client: ccxt 4.5.84 leaves an unhandled rejection behind when this subscription fails
+    const { venue } = await open()
+    const ws = new WebSocket(`ws://127.0.0.1:${venue.port}/ws-api/v3`)
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    const replies: Array<Record<string, unknown>> = []
+    ws.on('message', (data) => replies.push(JSON.parse(String(data)) as Record<string, unknown>))
+    const subscribe = (id: string, secret: string): void => {
+      const params: Record<string, string | number> = { apiKey: KEY, recvWindow: 10_000, timestamp: Date.now() }
+      const payload = Object.keys(params)
+        .sort()
+        .map((k) => `${k}=${params[k]}`)
+        .join('&')
+      ws.send(JSON.stringify({ id, method: 'userDataStream.subscribe.signature', params: { ...params, signature: createHmac('sha256', secret).update(payload).digest('hex') } }))
+    }
+    subscribe('bad', 'not-the-secret')
+    subscribe('good', SECRET)
+    await waitFor(() => replies.length === 2)
+    ws.close()
+    expect(replies).toEqual([
+      { id: 'bad', status: 400, error: { code: -1022, msg: 'Signature for this request is not valid.' } },
+      { id: 'good', status: 200, result: { subscriptionId: 0 } }
+    ])
+  })
+
+  it('a stop-loss-limit sell waits, not working, until a replayed trade prints at or below its stop price, then executes', async () => {
+    const ref = await reference()
+    const { venue, ex } = await open()
+    const stop = await ex.createOrder('BTC/USDT', 'limit', 'sell', 0.01, 61_800, { stopLossPrice: 61_830 })
+    expect(venue.requests().at(-1)?.params).toMatchObject({ type: 'STOP_LOSS_LIMIT', stopPrice: '61830', price: '61800' })
+    expect(stop.status).toBe('open')
+    expect((await ex.fetchBalance()).BTC.used).toBe(0.01)
+    let steps = 0
+    while (venue.ledger().fills.length === 0 && steps < 5000) steps += venue.advanceFeed(1)
+    const trigger = tradesAfterSnapshot(ref).find((t) => t.price <= 61_830)
+    expect(venue.feedState().lastTradeId).toBe(Number(trigger?.id))
+    const order = venue.ledger().orders[0]
+    expect(order).toMatchObject({ type: 'STOP_LOSS_LIMIT', status: 'FILLED', executedQty: 0.01 })
+    expect(venue.ledger().fills[0].price).toBeGreaterThanOrEqual(61_800)
   })
 
   it('rejects a wrong signature (-1022), an unknown API key (-2015) and timestamps outside recvWindow (-1021); ccxt recovers by measuring the offset', async () => {

@@ -15,7 +15,6 @@ export class VenueError extends Error {
 
 /** Binance's wording for the errors the emulated venue produces. */
 export const E = {
-  unknown: (): VenueError => new VenueError(400, -1000, 'An unknown error occured while processing the request.'),
   tooManyRequests: (): VenueError =>
     new VenueError(
       429,

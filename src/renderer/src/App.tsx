@@ -1,3 +1,4 @@
+import type { ComponentProps } from 'react'
 import { SplitPane } from './components/SplitPane'
 import { Panel, Tabs } from './components/ui'
 import { BacktestRunner } from './panels/backtest/BacktestRunner'
@@ -16,6 +17,9 @@ import { OrderBookPanel } from './panels/orderbook/OrderBookPanel'
 import { ReplayPanel } from './panels/replay/ReplayPanel'
 import { ConnectionBanner, SessionPicker, Toasts } from './panels/session/SessionBar'
 import { OrderTicket } from './panels/ticket/OrderTicket'
+import { AboutDialog } from './panels/about/AboutDialog'
+import { SettingsDialog } from './panels/settings/SettingsDialog'
+import { SettingsWarning } from './panels/settings/SettingsWarning'
 import type { BottomTab, CenterTab } from './state/app-state'
 import { useSlice } from './state/store'
 import { useWorkstation } from './state/workstation'
@@ -32,6 +36,12 @@ function TopBar() {
       <ModeSwitch />
       <SessionPicker />
       <span className="spacer" />
+      <button className="icon-button" onClick={() => ws.store.set({ dialog: 'settings' })} title="Settings: theme, backtest defaults, risk limits, venue profiles" data-testid="open-settings">
+        Settings
+      </button>
+      <button className="icon-button" onClick={() => ws.store.set({ dialog: 'about' })} title="Versions, data folder, logs and diagnostics" data-testid="open-about">
+        About
+      </button>
       <KillSwitch />
     </header>
   )
@@ -60,7 +70,7 @@ function CenterTabs() {
     <Tabs
       id="center"
       active={tab}
-      onChange={(t) => ws.store.set({ centerTab: t as CenterTab })}
+      onChange={(t) => ws.setCenterTab(t as CenterTab)}
       tabs={[
         { id: 'chart', label: 'Chart', content: () => <ChartPanel /> },
         { id: 'report', label: 'Report', content: () => <ReportView /> },
@@ -82,7 +92,7 @@ function BottomTabs() {
     <Tabs
       id="bottom"
       active={tab}
-      onChange={(t) => ws.store.set({ bottomTab: t as BottomTab })}
+      onChange={(t) => ws.setBottomTab(t as BottomTab)}
       tabs={[
         { id: 'orders', label: `Open orders (${openCount})`, content: () => <OrdersTable /> },
         { id: 'positions', label: `Positions (${positions})`, content: () => <PositionsTable /> },
@@ -94,37 +104,58 @@ function BottomTabs() {
   )
 }
 
+/** A divider whose position is kept in the data folder's settings (layout.splits). */
+function Split(props: Omit<ComponentProps<typeof SplitPane>, 'saved' | 'onCommit'>) {
+  const ws = useWorkstation()
+  const saved = useSlice(ws.store, (s) => s.settings?.layout.splits[props.id])
+  return <SplitPane {...props} saved={saved} onCommit={(f) => ws.saveSplit(props.id, f)} />
+}
+
+function Dialogs() {
+  const ws = useWorkstation()
+  const dialog = useSlice(ws.store, (s) => s.dialog)
+  if (dialog === 'about') return <AboutDialog />
+  if (dialog === 'settings') return <SettingsDialog />
+  return null
+}
+
 export function App() {
   const ws = useWorkstation()
   const mode = useSlice(ws.store, (s) => s.mode)
+  const ready = useSlice(ws.store, (s) => s.settingsReady)
+  const epoch = useSlice(ws.store, (s) => s.layoutEpoch)
   return (
     <div className={`app frame-${mode ?? 'unknown'}`} data-testid="app" data-mode={mode ?? ''}>
       <TopBar />
       <ConnectionBanner />
-      <main className="workspace">
-        <SplitPane id="main" direction="row" initial={0.21} minPx={240}>
-          <SplitPane id="left" direction="column" initial={0.7} minPx={140}>
+      <SettingsWarning />
+      {/* laid out once the saved layout is known, so the dividers start where they were left */}
+      {ready ? null : <main className="workspace" />}
+      {ready ? <main className="workspace" key={epoch}>
+        <Split id="main" direction="row" initial={0.21} minPx={240}>
+          <Split id="left" direction="column" initial={0.7} minPx={140}>
             <ModeControls />
             <Panel title="Engines">
               <EnginesPanel />
             </Panel>
-          </SplitPane>
-          <SplitPane id="center-right" direction="row" initial={0.74} minPx={260}>
-            <SplitPane id="center" direction="column" initial={0.64} minPx={140}>
+          </Split>
+          <Split id="center-right" direction="row" initial={0.74} minPx={260}>
+            <Split id="center" direction="column" initial={0.64} minPx={140}>
               <CenterTabs />
               <BottomTabs />
-            </SplitPane>
-            <SplitPane id="right" direction="column" initial={0.72} minPx={160}>
+            </Split>
+            <Split id="right" direction="column" initial={0.72} minPx={160}>
               <Panel title="Order book" testId="book-panel">
                 <OrderBookPanel />
               </Panel>
               <Panel title="Order ticket">
                 <OrderTicket />
               </Panel>
-            </SplitPane>
-          </SplitPane>
-        </SplitPane>
-      </main>
+            </Split>
+          </Split>
+        </Split>
+      </main> : null}
+      <Dialogs />
       <Toasts />
     </div>
   )

@@ -113,6 +113,8 @@ export interface AppState {
   /** settings.get answered or failed: the workspace lays itself out only then */
   settingsReady: boolean
   dialog: 'about' | 'settings' | null
+  /** bumped when the layout is reset, so the dividers start over */
+  layoutEpoch: number
 }
 
 export function initialState(connection: ConnectionState): AppState {
@@ -143,7 +145,8 @@ export function initialState(connection: ConnectionState): AppState {
     settingsWarnings: [],
     settingsFile: null,
     settingsReady: false,
-    dialog: null
+    dialog: null,
+    layoutEpoch: 0
   }
 }
 

@@ -53,12 +53,12 @@ function facts(d: Dataset, imports: CommandResult<'data.show'>['imports']): [str
     ['Dataset', <code key="id">{d.id}</code>, 'id'],
     ['Source', d.source === 'store' ? 'market-data store' : d.source === 'sample' ? 'bundled sample file' : 'order-book capture', 'source'],
     ['Holds', `${kindLabel(d)}${d.timeframe ? ` · ${d.timeframe}` : ''} · ${d.symbol}`, 'holds'],
-    ['Rows', fmtCount(d.rows), 'rows'],
-    ['Range (UTC)', fmtRange(d.from, d.to), 'range']
+    ['Rows', fmtCount(d.rows), 'rows']
   ]
   const first = imports[0]
-  if (first?.sourceFile) rows.push(['Imported from', <span key="f" className="dm-path">{first.sourceFile}</span>, 'file'])
   if (first?.format) rows.push(['Format', `${first.format}${first.dialect ? ` (${first.dialect})` : ''}`, 'format'])
+  rows.push(['Range (UTC)', fmtRange(d.from, d.to), 'range'])
+  if (first?.sourceFile) rows.push(['Imported from', <span key="f" className="dm-path">{first.sourceFile}</span>, 'file'])
   return rows
 }
 

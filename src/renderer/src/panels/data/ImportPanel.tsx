@@ -28,6 +28,11 @@ export function ImportPanel() {
     if (Object.keys(found).length === 0) void model.startImport()
     else model.clearStartError()
   }
+  // an edited field's message goes until the next Import
+  const edit = (patch: Partial<ImportForm>) => {
+    model.setForm(patch)
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in patch))))
+  }
   const field = (key: keyof ImportForm) => ({
     className: errors[key] ? 'invalid' : undefined,
     'aria-invalid': errors[key] ? true : undefined
@@ -51,17 +56,17 @@ export function ImportPanel() {
             value={form.path}
             placeholder="/path/to/bars.csv (csv, json, txt; .gz too)"
             spellCheck={false}
-            onChange={(e) => model.setForm({ path: e.target.value })}
+            onChange={(e) => edit({ path: e.target.value })}
             data-testid="import-path"
           />
         </label>
         <label className="dm-f">
           <span className="field-label">Symbol</span>
-          <input {...field('symbol')} value={form.symbol} placeholder="BTC/USDT" spellCheck={false} onChange={(e) => model.setForm({ symbol: e.target.value })} data-testid="import-symbol" />
+          <input {...field('symbol')} value={form.symbol} placeholder="BTC/USDT" spellCheck={false} onChange={(e) => edit({ symbol: e.target.value })} data-testid="import-symbol" />
         </label>
         <label className="dm-f">
           <span className="field-label">Timeframe</span>
-          <input {...field('timeframe')} value={form.timeframe} placeholder="detect" spellCheck={false} onChange={(e) => model.setForm({ timeframe: e.target.value })} data-testid="import-timeframe" />
+          <input {...field('timeframe')} value={form.timeframe} placeholder="detect" spellCheck={false} onChange={(e) => edit({ timeframe: e.target.value })} data-testid="import-timeframe" />
         </label>
         <label className="dm-f">
           <span className="field-label">Quality policy</span>

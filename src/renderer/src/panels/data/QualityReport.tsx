@@ -15,6 +15,8 @@ const ROW_HEIGHT = 22
 export function QualityReport({ quality, testId, lineUnit = 'line' }: { quality: QualityReportView; testId: string; lineUnit?: 'line' | 'record' }) {
   const q = quality
   const kinds = Object.entries(q.counts)
+  const found = kinds.filter(([, n]) => n > 0)
+  const clear = kinds.filter(([, n]) => n === 0)
   const total = kinds.reduce((n, [, c]) => n + c, 0)
   return (
     <div className="dm-quality" data-testid={testId} data-errors={q.errors} data-warnings={q.warnings}>
@@ -35,13 +37,30 @@ export function QualityReport({ quality, testId, lineUnit = 'line' }: { quality:
         ) : null}{' '}
         · <span className="muted">outliers beyond</span> {q.outlierSigma} σ
       </div>
-      <div className="dm-kinds" data-testid={`${testId}-counts`}>
-        {kinds.map(([kind, n]) => (
-          <span key={kind} className={`dm-kind ${n === 0 ? 'zero' : WARNING_KINDS.has(kind) ? 'warn' : 'bad'}`} data-kind={kind} data-count={n}>
-            <span className="dm-kind-name">{kind}</span>
-            <span className="dm-kind-n">{fmtCount(n)}</span>
-          </span>
-        ))}
+      <div className="dm-counts" data-testid={`${testId}-counts`}>
+        {found.length ? (
+          <div className="dm-kinds">
+            {found.map(([kind, n]) => (
+              <span key={kind} className={`dm-kind ${WARNING_KINDS.has(kind) ? 'warn' : 'bad'}`} data-kind={kind} data-count={n}>
+                <span className="dm-kind-name">{kind}</span>
+                <span className="dm-kind-n">{fmtCount(n)}</span>
+              </span>
+            ))}
+          </div>
+        ) : null}
+        {clear.length ? (
+          <details className="small muted dm-clear">
+            <summary>
+              {found.length ? `No findings of the other ${clear.length} kinds` : `No findings of any of the ${clear.length} kinds checked`}
+            </summary>
+            {clear.map(([kind, n], i) => (
+              <span key={kind} data-kind={kind} data-count={n}>
+                {i > 0 ? ' · ' : ''}
+                {kind}
+              </span>
+            ))}
+          </details>
+        ) : null}
       </div>
       {q.issues.length === 0 ? (
         <div className="muted dm-no-issues">No issues: every row passed the checks.</div>
