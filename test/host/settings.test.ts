@@ -27,7 +27,7 @@ describe('settings.json', () => {
   it('a new folder gets the defaults, written, with no warning', () => {
     const { dir, file } = folderWith(null)
     const r = loadSettingsFile(file)
-    expect(r).toEqual({ settings: defaultSettings(), warnings: [], backup: null, wrote: true })
+    expect(r).toEqual({ settings: defaultSettings(), warnings: [], backup: null, wrote: true, removedSecrets: [] })
     expect(onDisk(file)).toEqual(defaultSettings())
     expect(backups(dir)).toEqual([])
     // the defaults satisfy the schema the renderer validates with
@@ -100,6 +100,7 @@ describe('settings.json', () => {
     const r = loadSettingsFile(file)
     expect(r.settings.venueProfiles).toEqual([{ id: 'binance-main', name: 'Binance', exchange: 'binance', sandbox: true, apiKeyEnv: 'BINANCE_API_KEY', secretEnv: null }])
     expect(r.warnings).toHaveLength(2)
+    expect(r.removedSecrets).toEqual([key, 's3cr3t-value'])
     expect(r.warnings[0]).toBe(
       'settings.json: venueProfiles.0 (binance-main): the field "apiKey" was removed: credentials are never kept in settings.json; put them in environment variables and name those in apiKeyEnv / secretEnv.'
     )

@@ -3,6 +3,7 @@ import type { Market } from '../../../shared/market'
 import type { MarketEvent } from '../../../shared/market-events'
 import { OrderRequestSchema, type BalanceView, type OrderRequest } from '../../../shared/orders'
 import type { Broker } from '../../core/broker/broker'
+import { OrderRequestError } from '../../core/broker/simulated-broker'
 import { clean, floorToStep, stepDecimals } from '../../core/broker/numbers'
 import { canTransition, isFinalStatus, type OrderAction } from '../../core/orders/order-state-machine'
 import { OrderTracker } from '../../core/orders/order-tracker'
@@ -90,7 +91,6 @@ interface LiveOrder {
   /** a venue report (REST or stream) has named this order */
   seenAtVenue: boolean
   cancelWanted: boolean
-  cancelling: boolean
   // ---- pump side
   /** base amount the fills complete; undefined for a cost-sized order until its final report */
   amount: number | undefined
@@ -125,6 +125,7 @@ export interface VenueBrokerCounters {
 }
 
 const STOPPED = Symbol('stopped')
+const MAX_ORPHANS = 1000
 
 const FINAL_ACTIONS: Record<PendingFinal['type'], OrderAction> = { OrderCancelled: 'cancel', OrderExpired: 'expire', OrderRejected: 'reject' }
 
@@ -155,6 +156,7 @@ export class VenueBroker implements Broker {
   private closed = false
   private streamsDown = false
   private lastTs = 0
+  private lastArrival = 0
   private seed: number
   private debounceTimer: ReturnType<typeof setTimeout> | null = null
   private halt: () => void = () => {}
@@ -182,8 +184,9 @@ export class VenueBroker implements Broker {
   submit(order: OrderRequest, now: number, cause: number): void {
     const parsed = OrderRequestSchema.safeParse(order)
     if (!parsed.success) {
+      // like the simulated broker: a request that cannot be journaled is refused outright
       const issue = parsed.error.issues[0]
-      throw new Error(`order request: ${issue?.path.join('.') || '(order)'}: ${issue?.message ?? 'invalid'}`)
+      throw new OrderRequestError(issue?.path.join('.') || '(order)', issue?.message ?? 'invalid')
     }
     const cid = order.clientOrderId
     if (this.orders.has(cid)) {
@@ -204,7 +207,6 @@ export class VenueBroker implements Broker {
       venueId: undefined,
       seenAtVenue: false,
       cancelWanted: false,
-      cancelling: false,
       amount: request.cost !== null && request.amount === 0 ? undefined : request.amount,
       venueFilled: 0,
       applied: 0,
@@ -345,7 +347,6 @@ export class VenueBroker implements Broker {
   // ---- sending ----------------------------------------------------------------------------
 
   private queueSend(kind: 'order' | 'cancel', lo: LiveOrder): void {
-    if (kind === 'cancel') lo.cancelling = true
     this.sendQueue.push({ kind, order: lo })
     if (this.sendScheduled) return
     this.sendScheduled = true
@@ -367,7 +368,6 @@ export class VenueBroker implements Broker {
           item.order.phase = 'final'
           this.enqueue({ kind: 'rejected', at: this.opts.now(), cid: item.order.clientOrderId, reason: why })
         } else {
-          item.order.cancelling = false
           item.order.cancelWanted = false
           this.enqueue({ kind: 'cancel-rejected', at: this.opts.now(), cid: item.order.clientOrderId, reason: why })
         }
@@ -460,37 +460,33 @@ export class VenueBroker implements Broker {
   private async sendCancel(lo: LiveOrder): Promise<void> {
     const backoff = this.newBackoff()
     const r = lo.request
-    try {
-      for (;;) {
-        if (!(await this.ready())) return
-        try {
-          const params = lo.venueId === undefined ? { clientOrderId: lo.clientOrderId } : {}
-          const res = await this.api.cancelOrder(lo.venueId ?? '', r.symbol, params)
-          if (isOrderLike(res)) this.noteOrder(res, lo)
-          return
-        } catch (err) {
-          const c = classifyError(err)
-          if (c.kind === 'closed') return
-          if (c.kind === 'rate-limited') {
-            this.block(c, backoff)
-            continue
-          }
-          if (c.kind === 'ambiguous' || c.kind === 'clock-skew') {
-            // a cancel is idempotent: sending it again cannot do harm
-            if (c.kind === 'clock-skew') await this.resyncClock()
-            else if (!(await this.pause(backoff.next()))) return
-            continue
-          }
-          // refused (already filled, already cancelled, unknown): learn the order's state, then say so
-          const why = describeError(err, this.redact)
-          await this.queryOrder(lo)
-          lo.cancelWanted = false
-          this.enqueue({ kind: 'cancel-rejected', at: this.opts.now(), cid: lo.clientOrderId, reason: why })
-          return
+    for (;;) {
+      if (!(await this.ready())) return
+      try {
+        const params = lo.venueId === undefined ? { clientOrderId: lo.clientOrderId } : {}
+        const res = await this.api.cancelOrder(lo.venueId ?? '', r.symbol, params)
+        if (isOrderLike(res)) this.noteOrder(res, lo)
+        return
+      } catch (err) {
+        const c = classifyError(err)
+        if (c.kind === 'closed') return
+        if (c.kind === 'rate-limited') {
+          this.block(c, backoff)
+          continue
         }
+        if (c.kind === 'ambiguous' || c.kind === 'clock-skew') {
+          // a cancel is idempotent: sending it again cannot do harm
+          if (c.kind === 'clock-skew') await this.resyncClock()
+          else if (!(await this.pause(backoff.next()))) return
+          continue
+        }
+        // refused (already filled, already cancelled, unknown): learn the order's state, then say so
+        const why = describeError(err, this.redact)
+        await this.queryOrder(lo)
+        lo.cancelWanted = false
+        this.enqueue({ kind: 'cancel-rejected', at: this.opts.now(), cid: lo.clientOrderId, reason: why })
+        return
       }
-    } finally {
-      lo.cancelling = false
     }
   }
 
@@ -599,15 +595,14 @@ export class VenueBroker implements Broker {
       const now = this.opts.now()
       const symbolsNeedingTrades = new Map<string, number>()
       for (const lo of this.orders.values()) {
-        if (lo.phase !== 'live' || this.isFinal(lo)) {
-          if (lo.missingSince === null) continue
-        }
+        // orders the venue counted fills for that we have no trades of, for a whole interval
         const missing = lo.missingSince !== null && now - lo.missingSince >= every
-        if (missing || (this.streamsDown && lo.phase === 'live' && !this.isFinal(lo))) {
-          const since = lo.submitted.ts - 1000
-          symbolsNeedingTrades.set(lo.request.symbol, Math.min(symbolsNeedingTrades.get(lo.request.symbol) ?? Infinity, since))
-          if (this.streamsDown) await this.queryOrder(lo)
-        }
+        // without the streams, every open order is asked for
+        const blind = this.streamsDown && lo.phase === 'live' && !this.isFinal(lo)
+        if (!missing && !blind) continue
+        const since = lo.submitted.ts - 1000
+        symbolsNeedingTrades.set(lo.request.symbol, Math.min(symbolsNeedingTrades.get(lo.request.symbol) ?? Infinity, since))
+        if (blind) await this.queryOrder(lo)
       }
       for (const [symbol, since] of symbolsNeedingTrades) {
         try {
@@ -658,6 +653,9 @@ export class VenueBroker implements Broker {
   }
 
   private enqueue(r: Report): void {
+    // arrival order and arrival time agree even if the host clock steps back
+    if (r.at < this.lastArrival) r.at = this.lastArrival
+    this.lastArrival = r.at
     this.inbox.push(r)
     this.opts.onReport?.()
   }
@@ -752,8 +750,10 @@ export class VenueBroker implements Broker {
     if (lo === undefined) {
       if (venueOrder !== undefined && !this.foreign.has(venueOrder)) {
         const list = this.orphans.get(venueOrder) ?? []
-        if (list.length < 1000) list.push(t)
+        if (list.length < MAX_ORPHANS) list.push(t)
         this.orphans.set(venueOrder, list)
+        // trades of orders that never turn out to be ours must not pile up
+        if (this.orphans.size > MAX_ORPHANS) this.orphans.delete(this.orphans.keys().next().value as string)
       } else this.counters.strayTrades++
       return
     }

@@ -13,6 +13,8 @@ export interface LoadedSettings {
   backup: string | null
   /** whether settings.json was (re)written: a new folder, or a file that needed repair */
   wrote: boolean
+  /** credential values found in venue profiles and removed: the log must never show them either */
+  removedSecrets: string[]
 }
 
 /** Keys a venue profile may have that look like credentials but only name where they live. */
@@ -36,7 +38,13 @@ export function loadSettingsFile(file: string): LoadedSettings {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error'
     // unreadable (a folder, no permission): nothing can be backed up or rewritten safely
-    return { settings: defaultSettings(), warnings: [`${name} cannot be read (${code}); the default settings are in use and changes will not be saved until it is fixed.`], backup: null, wrote: false }
+    return {
+      settings: defaultSettings(),
+      warnings: [`${name} cannot be read (${code}); the default settings are in use and changes will not be saved until it is fixed.`],
+      backup: null,
+      wrote: false,
+      removedSecrets: []
+    }
   }
 
   const fallBack = (problem: string, backupText: string) => {
@@ -61,7 +69,7 @@ export function loadSettingsFile(file: string): LoadedSettings {
   if (version !== SETTINGS_VERSION) return fallBack(`has no valid version (expected ${SETTINGS_VERSION})`, text)
 
   const warnings: string[] = []
-  const secretsRemoved = stripVenueSecrets(obj, name, warnings)
+  const removedSecrets = stripVenueSecrets(obj, name, warnings)
   const defaults = defaultSettings()
   const out: Record<string, unknown> = { version: SETTINGS_VERSION }
   let repaired = false
@@ -90,11 +98,11 @@ export function loadSettingsFile(file: string): LoadedSettings {
     }
   }
   const settings = SettingsSchema.parse(out)
-  if (!repaired) return finish(file, settings, warnings, null, secretsRemoved)
+  if (!repaired) return { ...finish(file, settings, warnings, null, removedSecrets.length > 0), removedSecrets }
   // what was read (credentials already removed) is kept, so nothing the user wrote is lost
   const backup = backupBadFile(file, `${JSON.stringify(obj, null, 2)}\n`)
   warnings.push(`The file as it was is kept as ${basename(backup)}.`)
-  return finish(file, settings, warnings, backup, true)
+  return { ...finish(file, settings, warnings, backup, true), removedSecrets }
 }
 
 /** Writes atomically: a temp file renamed over the old one, so a crash leaves the old or the new file, never half of one. */
@@ -126,31 +134,31 @@ export function backupBadFile(file: string, content: string): string {
 }
 
 function finish(file: string, settings: Settings, warnings: string[], backup: string | null, write: boolean): LoadedSettings {
-  if (!write) return { settings, warnings, backup, wrote: false }
+  if (!write) return { settings, warnings, backup, wrote: false, removedSecrets: [] }
   try {
     saveSettingsFile(file, settings)
-    return { settings, warnings, backup, wrote: true }
+    return { settings, warnings, backup, wrote: true, removedSecrets: [] }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err))
-    return { settings, warnings: [...warnings, `${basename(file)} could not be written (${code}); changes to the settings will not be kept.`], backup, wrote: false }
+    return { settings, warnings: [...warnings, `${basename(file)} could not be written (${code}); changes to the settings will not be kept.`], backup, wrote: false, removedSecrets: [] }
   }
 }
 
 /**
- * Removes credential-looking fields from venue profiles, in place; returns whether any was.
+ * Removes credential-looking fields from venue profiles, in place; returns the values removed.
  * The warning names the field, never its value.
  */
-function stripVenueSecrets(obj: Record<string, unknown>, name: string, warnings: string[]): boolean {
+function stripVenueSecrets(obj: Record<string, unknown>, name: string, warnings: string[]): string[] {
   const list = obj.venueProfiles
-  if (!Array.isArray(list)) return false
-  let removed = false
+  const removed: string[] = []
+  if (!Array.isArray(list)) return removed
   list.forEach((profile: unknown, i) => {
     if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return
     const p = profile as Record<string, unknown>
     for (const key of Object.keys(p)) {
       if (CREDENTIAL_REFERENCES.has(key) || !SECRET_FIELD.test(key)) continue
+      if (typeof p[key] === 'string') removed.push(p[key])
       delete p[key]
-      removed = true
       const label = typeof p.id === 'string' && /^[a-z0-9._-]{1,64}$/.test(p.id) ? ` (${p.id})` : ''
       warnings.push(`${name}: venueProfiles.${i}${label}: the field "${key.slice(0, 40)}" was removed: credentials are never kept in ${name}; put them in environment variables and name those in apiKeyEnv / secretEnv.`)
     }

@@ -20,7 +20,9 @@ export class SettingsService {
   ) {
     this.file = join(dataFolder, SETTINGS_FILE)
     const loaded = loadSettingsFile(this.file)
+    for (const secret of loaded.removedSecrets) log?.addSecret(secret)
     this.current = loaded.settings
+    this.protectCredentials()
     // warnings are shown in the window and copied into bug reports: no secret may ride along
     this.warnings = loaded.warnings.map((w) => (log ? log.redact(w) : w))
     if (loaded.backup) log?.warn('settings.json was repaired; the old file is kept', { backup: loaded.backup })
@@ -48,7 +50,18 @@ export class SettingsService {
       throw new WorkstationError('Unavailable', `settings.json could not be written (${code}); the change was not kept`)
     }
     this.current = parsed.data
+    this.protectCredentials()
     return this.get()
+  }
+
+  /** The values of the variables venue profiles name are secrets, whatever those variables are called. */
+  private protectCredentials(): void {
+    for (const v of this.current.venueProfiles) {
+      for (const name of [v.apiKeyEnv, v.secretEnv]) {
+        const value = name === null ? undefined : process.env[name]
+        if (value) this.log?.addSecret(value)
+      }
+    }
   }
 
   /** A host-side change (first run, recent files); a failure to write is logged, not thrown. */

@@ -24,7 +24,9 @@ export function AboutDialog() {
   const [copied, setCopied] = useState<string | null>(null)
 
   useEffect(() => {
-    void ws.run('app.diagnostics', { userAgent: navigator.userAgent }, { inline: setError }).then((r) => r && setD(r))
+    void fullUserAgent()
+      .then((userAgent) => ws.run('app.diagnostics', { userAgent }, { inline: setError }))
+      .then((r) => r && setD(r))
   }, [ws])
 
   const copy = async () => {
@@ -96,6 +98,22 @@ export function AboutDialog() {
       )}
     </Dialog>
   )
+}
+
+/**
+ * The user agent with Chromium's full version: the string itself is reduced to the major
+ * (Chrome/156.0.0.0); the full one comes from the client hints where the page may ask for them.
+ */
+async function fullUserAgent(): Promise<string> {
+  const ua = navigator.userAgent
+  const data = (navigator as Navigator & { userAgentData?: { getHighEntropyValues(hints: string[]): Promise<{ fullVersionList?: { brand: string; version: string }[] }> } }).userAgentData
+  try {
+    const list = (await data?.getHighEntropyValues(['fullVersionList']))?.fullVersionList ?? []
+    const full = list.find((b) => b.brand === 'Chromium')?.version ?? list.find((b) => /Chrome/.test(b.brand))?.version
+    return full ? ua.replace(/(Chrome|Chromium)\/[\d.]+/, `$1/${full}`).slice(0, 1000) : ua.slice(0, 1000)
+  } catch {
+    return ua.slice(0, 1000)
+  }
 }
 
 /** The async clipboard API where it is allowed; the old copy command otherwise. */
