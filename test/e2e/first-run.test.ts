@@ -156,10 +156,16 @@ describe('a broken settings file', () => {
     await page.fill('[data-settings=cash]', '25000')
     await page.fill('[data-settings=maxOpenOrders]', '4')
     await page.selectOption('[data-testid=settings-theme]', 'high-contrast')
+    await page.click('text=Add profile')
+    await b.browser.screenshot('settings-dialog')
     await page.click('[data-testid=settings-save]')
     await expect.poll(() => page.locator('[data-testid=settings-dialog]').count()).toBe(0)
-    const saved = JSON.parse(readFileSync(join(folder, 'settings.json'), 'utf8')) as { theme: string; backtest: { broker: { cash: number }; risk: Record<string, number> } }
-    expect(saved).toMatchObject({ theme: 'high-contrast', backtest: { broker: { cash: 25_000 }, risk: { maxOpenOrders: 4 } } })
+    const saved = JSON.parse(readFileSync(join(folder, 'settings.json'), 'utf8')) as unknown
+    expect(saved).toMatchObject({
+      theme: 'high-contrast',
+      backtest: { broker: { cash: 25_000 }, risk: { maxOpenOrders: 4 } },
+      venueProfiles: [{ id: 'venue-1', exchange: 'binance', sandbox: true, apiKeyEnv: 'BINANCE_API_KEY', secretEnv: 'BINANCE_SECRET' }]
+    })
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('high-contrast')
     expect(b.browser.errors).toEqual([])
   })

@@ -16,6 +16,8 @@ let source: LiveMarketSource
 const events: Array<MarketEvent & { arrived: number }> = []
 let batches = 0
 let pausedAt = 0
+/** venue time of the dropped connections: trades sent meanwhile never reached the source */
+let outage = { from: 0, to: 0 }
 
 const books = (from = 0) => events.slice(from).filter((e): e is BookEvent & { arrived: number } => e.type === 'book')
 const statuses = (from = 0) => events.slice(from).filter((e): e is MarketStatusEvent & { arrived: number } => e.type === 'status')
@@ -28,6 +30,8 @@ beforeAll(async () => {
   source = new LiveMarketSource({
     exchange: ex,
     symbols: [SYMBOL],
+    streams: { book: true, trades: true, ticker: true },
+    tickerParams: { name: 'ticker' },
     bars: ['1m'],
     bookDepth: 20,
     bookIntervalMs: 50,
@@ -124,21 +128,54 @@ describe('live market source against the emulated Binance venue (real ccxt.pro)'
     expect(firstBook).toBeGreaterThan(okIdx)
   })
 
+  it('reconnects after the venue drops every connection, and takes a new snapshot', async () => {
+    const from = events.length
+    const snapshotsBefore = venue.requests().filter((r) => r.path === '/api/v3/depth').length
+    venue.inject({ kind: 'drop-connections' })
+    await until(() => statuses(from).some((s) => s.status === 'disconnected'), 'a disconnected status')
+    await until(() => statuses(from).some((s) => s.status === 'ok') && books(from).length >= 3, 'ok and books again')
+    const down = events.findIndex((e, i) => i >= from && e.type === 'status' && e.status === 'disconnected')
+    const up = events.findIndex((e, i) => i > down && e.type === 'status' && e.status === 'ok')
+    expect(events.slice(down, up).filter((e) => e.type === 'book')).toEqual([])
+    outage = { from: events[down].ts, to: events[up].ts }
+    expect(source.counters.reconnects).toBeGreaterThanOrEqual(1)
+    expect(venue.requests().filter((r) => r.path === '/api/v3/depth').length).toBeGreaterThan(snapshotsBefore)
+  })
+
   it('builds 1m bars from trades that equal the venue klines, closed once each', async () => {
-    await until(() => events.filter((e) => e.type === 'bar' && e.closed).length >= 2, 'two closed 1m bars', 20_000)
-    const closed = events.filter((e): e is BarEvent & { arrived: number } => e.type === 'bar' && e.closed)
+    const closedBars = () => events.filter((e): e is BarEvent & { arrived: number } => e.type === 'bar' && e.closed)
+    await until(() => closedBars().some((b) => b.openTime >= outage.to), 'a closed 1m bar after the reconnection', 20_000)
+    const closed = closedBars()
     expect(new Set(closed.map((b) => b.openTime)).size).toBe(closed.length)
-    // the first bar began mid-minute (the source started then); compare the complete ones
-    const klines = await reference.fetchOHLCV(SYMBOL, '1m', closed[1].openTime, 5)
-    for (const bar of closed.slice(1)) {
+    const klines = await reference.fetchOHLCV(SYMBOL, '1m', closed[0].openTime, 20)
+    const kline = (bar: BarEvent) => {
       const k = klines.find((row) => row[0] === bar.openTime)
       expect(k, `kline at ${bar.openTime}`).toBeDefined()
-      expect([bar.open, bar.high, bar.low, bar.close]).toEqual([k![1], k![2], k![3], k![4]])
-      expect(bar.volume).toBeCloseTo(k![5]!, 8)
+      return k!
+    }
+    // the first bar began mid-minute (the source started then), and trades sent during the
+    // outage never arrived: every other bar is the venue's kline exactly
+    const whole = closed.slice(1).filter((b) => b.closeTime <= outage.from || b.openTime >= outage.to)
+    expect(whole.some((b) => b.openTime >= outage.to)).toBe(true)
+    for (const bar of whole) {
+      const k = kline(bar)
+      expect([bar.open, bar.high, bar.low, bar.close]).toEqual([k[1], k[2], k[3], k[4]])
+      expect(bar.volume).toBeCloseTo(k[5]!, 8)
       expect(bar.closeTime - bar.openTime).toBe(60_000)
       expect(bar.ts).toBeGreaterThanOrEqual(bar.closeTime)
     }
+    // a bar that spans the outage can only lack trades, never have extra ones
+    for (const bar of closed.filter((b) => !whole.includes(b))) expect(bar.volume).toBeLessThanOrEqual(kline(bar)[5]! + 1e-9)
     expect(events.some((e) => e.type === 'bar' && !e.closed)).toBe(true)
+  })
+
+  it('turns the venue ticker into uncrossed quotes', () => {
+    const quotes = events.filter((e) => e.type === 'quote')
+    expect(quotes.length).toBeGreaterThan(0)
+    for (const q of quotes) {
+      expect(q.bid).toBeLessThan(q.ask)
+      expect(q.bidSize).toBeGreaterThanOrEqual(0)
+    }
   })
 
   it('hands over batches in arrival order with a ts that never goes backwards', () => {

@@ -145,6 +145,31 @@ describe('venue broker against the emulated Binance venue (real ccxt, real kerne
   })
 })
 
+describe('venue broker under reordered reports', () => {
+  it('ends in the venue\'s state when execution reports arrive out of order (and the REST answer is lost)', async () => {
+    venue.inject({ kind: 'reorder-messages' })
+    // without the order answer and its fills, the stream's reordered reports are all there is
+    venue.inject({ kind: '5xx-after-accept' })
+    try {
+      const book = await s.ex.fetchOrderBook(SYMBOL, 5)
+      const amount = Number((book.asks[0][1]! + book.asks[1][1]! + book.asks[2][1]! / 2).toFixed(5))
+      const cid = s.kernel.submitManualOrder(SYMBOL, 'market', 'buy', amount).clientOrderId
+      await until(() => s.broker.account.order(cid)?.status === 'filled', 'the market order filled')
+      await new Promise((r) => setTimeout(r, 400))
+      const events = s.brokerEvents(cid)
+      const fills = events.filter((e): e is FillEvent => e.type === 'OrderFilled' || e.type === 'OrderPartiallyFilled')
+      expect(venueFills(cid)).toBeGreaterThanOrEqual(3)
+      expect(fills).toHaveLength(venueFills(cid))
+      expect(events.at(-1)!.type).toBe('OrderFilled')
+      expect(fills.map((f) => f.filled)).toEqual([...fills.map((f) => f.filled)].sort((a, b) => a - b))
+      expect(s.broker.account.order(cid)!.filled).toBeCloseTo(amount, 10)
+      expect(fills.map((f) => f.tradeId).sort()).toEqual(venue.ledger().fills.filter((f) => f.clientOrderId === cid).map((f) => String(f.tradeId)).sort())
+    } finally {
+      venue.clearFaults()
+    }
+  })
+})
+
 function venueFills(cid: string): number {
   return venue.ledger().fills.filter((f) => f.clientOrderId === cid).length
 }

@@ -6,7 +6,7 @@ export type { OpenExchangeOptions } from './exchange'
 export { FeedHealth } from './feed-health'
 export type { FeedStatus, FeedStatusChange } from './feed-health'
 export { LiveAccount } from './live-account'
-export { LiveMarketSource } from './live-market-source'
+export { LiveMarketSource, LiveSourceConfigError } from './live-market-source'
 export type { LiveMarketSourceOptions, LiveSourceCounters } from './live-market-source'
 export { fetchVenueSnapshot, journalSnapshot, reconcile } from './reconcile'
 export type {

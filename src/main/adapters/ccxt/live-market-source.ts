@@ -1,5 +1,6 @@
 import type { BarEvent, BookEvent, MarketEvent, MarketStatusEvent } from '../../../shared/market-events'
 import { BarAggregator, type AggregatedBar } from '../../core/data/bar-aggregator'
+import { parseTimeframe } from '../../core/data/timeframe'
 import { Backoff, realSleep, type BackoffOptions, type Sleep } from './backoff'
 import { FeedHealth } from './feed-health'
 import { createRedactor, describeError, redactingLogger, type Redactor } from './secrets'
@@ -38,6 +39,11 @@ export interface LiveMarketSourceOptions {
   streams?: { book?: boolean; trades?: boolean; ticker?: boolean }
   /** timeframes of bars built from trades, e.g. ['1m'] */
   bars?: readonly string[]
+  /**
+   * extra watchTicker parameters; quotes need a ticker with bid and ask (Binance's default
+   * `miniTicker` has neither: pass `{ name: 'ticker' }` or `{ name: 'bookTicker' }`)
+   */
+  tickerParams?: Record<string, unknown>
   /** levels per side in book events (default 20) */
   bookDepth?: number
   /** least time between two book events of a symbol (default 100 ms) */
@@ -92,16 +98,30 @@ export interface LiveSourceCounters {
   /** sequence gaps reported by ccxt (each followed by a resync) */
   gaps: number
   reconnects: number
+  /** watch calls the venue refused (trades and ticker streams; a refused book stream is resyncing) */
+  refused: number
   duplicateTrades: number
   lateBarTrades: number
   malformed: number
+}
+
+/** A source configured in a way that cannot work; `field` names the option. */
+export class LiveSourceConfigError extends Error {
+  readonly type = 'LiveSourceConfigError'
+  constructor(
+    readonly field: string,
+    message: string
+  ) {
+    super(`live market source: ${field}: ${message}`)
+    this.name = 'LiveSourceConfigError'
+  }
 }
 
 const RECENT_TRADES = 2048
 const STOPPED = Symbol('stopped')
 
 export class LiveMarketSource {
-  readonly counters: LiveSourceCounters = { events: 0, batches: 0, books: 0, crossed: 0, gaps: 0, reconnects: 0, duplicateTrades: 0, lateBarTrades: 0, malformed: 0 }
+  readonly counters: LiveSourceCounters = { events: 0, batches: 0, books: 0, crossed: 0, gaps: 0, reconnects: 0, refused: 0, duplicateTrades: 0, lateBarTrades: 0, malformed: 0 }
   private readonly ex: WatchApi
   private readonly now: () => number
   private readonly sleep: Sleep
@@ -140,7 +160,15 @@ export class LiveMarketSource {
     this.barGraceMs = opts.barGraceMs ?? 1000
     this.staleAfterMs = opts.staleAfterMs ?? 5000
     this.healthIntervalMs = opts.healthIntervalMs ?? Math.max(10, Math.min(250, Math.floor(this.staleAfterMs / 4)))
-    if ((opts.bars?.length ?? 0) > 0 && !this.streams.trades) throw new Error('live market source: bars are built from trades, so the trades stream must be on')
+    if ((opts.bars?.length ?? 0) > 0 && !this.streams.trades) throw new LiveSourceConfigError('bars', 'bars are built from trades, so the trades stream must be on')
+    for (const tf of opts.bars ?? []) {
+      try {
+        parseTimeframe(tf)
+      } catch (err) {
+        throw new LiveSourceConfigError('bars', (err as Error).message)
+      }
+    }
+    if (opts.symbols.length === 0) throw new LiveSourceConfigError('symbols', 'at least one symbol is needed')
   }
 
   /** Starts every stream; returns at once (the streams run until `stop`). */
@@ -231,7 +259,7 @@ export class LiveMarketSource {
           if (trades === STOPPED) return
           this.onTrades(feed, trades)
         } else {
-          const ticker = await this.untilStopped(this.ex.watchTicker(feed.symbol))
+          const ticker = await this.untilStopped(this.ex.watchTicker(feed.symbol, this.opts.tickerParams))
           if (ticker === STOPPED) return
           this.onTicker(feed, ticker)
         }
@@ -248,6 +276,10 @@ export class LiveMarketSource {
           this.bookOutOfSync(feed, `${what}, re-subscribing for a new snapshot (${why})`)
           // the first resync goes at once (ccxt re-subscribes); a venue that keeps failing gets backoff
           if (resyncsInARow++ === 0) continue
+        } else if (c.kind === 'rejected' && stream !== 'book') {
+          // the venue refuses this stream (unknown stream, bad parameter): the others go on
+          this.counters.refused++
+          this.log(`live source: ${feed.symbol} ${stream} refused by the venue: ${why}; retrying with backoff`)
         } else {
           this.counters.reconnects++
           feed.health.streamDown(stream, why)

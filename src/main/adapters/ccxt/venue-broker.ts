@@ -41,6 +41,13 @@ import { classifyError, num, str, type ClassifiedError, type TradeApi, type Venu
  *    before then.
  * 6. Unknown stays unknown: a balance the venue has not reported reads as NaN, an order whose
  *    fate is open stays open, a failed poll changes nothing.
+ * 7. Ids: an order's `orderId` in every event is its client order id, which the venue stores
+ *    verbatim (it goes as `newClientOrderId`, so ccxt adds no broker prefix). A client id used
+ *    twice in a session is denied (`OrderDenied`, rule `duplicate-client-order-id`). Events about
+ *    an order carry its journaled `OrderSubmitted`'s seq as `cause`.
+ * 8. Balances are the venue's (`BalanceUpdated` on each change); a fill moves them at once and a
+ *    debounced `fetchBalance` replaces them with the venue's figures. A spot position is the base
+ *    balance (`PositionChanged` when it changes).
  * Every log line, event reason and error passes through the redactor.
  */
 

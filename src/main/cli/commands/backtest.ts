@@ -64,7 +64,8 @@ Broker and account
 Output
   --json FILE            write the full report as JSON
   --html FILE            write a self-contained HTML report
-  --journal FILE         SQLite journal to write (default: the data folder's journal.sqlite)
+  --journal FILE         SQLite journal to write (default: the data folder's journal.sqlite); one
+                         writer at a time: refused while the app or "theorycraft serve" writes it
   --no-journal           do not write a journal (the journal hash is still computed)
   --journal-market       also journal market events
   --seed N               seed for engines' random() (default 1)

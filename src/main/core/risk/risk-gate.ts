@@ -45,6 +45,10 @@ export class RiskGate {
     const position = account.position(order.symbol).amount
     const signed = order.side === 'buy' ? order.amount : -order.amount
     if (this.tradingState === 'HALTED') return { rule: 'trading-state', reason: 'trading is HALTED: no new orders' }
+    // A venue that has not reported the position yet leaves it unknown (NaN): never read as flat.
+    const positionUnknown = Number.isNaN(position)
+    if (positionUnknown && (this.tradingState === 'REDUCING' || this.limits.maxPosition !== undefined))
+      return { rule: this.tradingState === 'REDUCING' ? 'trading-state' : 'max-position', reason: `the position in ${order.symbol} is not known yet` }
     if (this.tradingState === 'REDUCING') {
       const reduces = position !== 0 && Math.sign(signed) === -Math.sign(position) && order.amount <= Math.abs(position) + 1e-12
       if (!reduces || order.cost !== null)

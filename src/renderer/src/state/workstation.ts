@@ -9,6 +9,7 @@ import { LogBuffer } from './log-buffer'
 import { Store } from './store'
 
 const TOAST_MS = { error: 12_000, info: 5_000, success: 5_000 }
+const MAX_REPORTS_PER_ERROR = 10
 
 /**
  * The page's model: the client, the store the panels read, the engine-log buffer, and
@@ -20,7 +21,8 @@ export class Workstation {
   private toastId = 1
   private readonly reports = new Map<string, Promise<Report>>()
   private readonly unsubscribers: (() => void)[] = []
-  private readonly reported = new Set<string>()
+  /** error message → times seen */
+  private readonly reported = new Map<string, number>()
 
   constructor(readonly client: AppClient) {
     this.store = new Store(initialState(client.connection()))
@@ -180,10 +182,11 @@ export class Workstation {
    */
   reportError(report: CommandParams<'log.report'>): void {
     const message = report.message.slice(0, 4000)
-    if (!this.reported.has(message)) {
-      this.reported.add(message)
-      this.toast('error', `Something went wrong in this window: ${message.slice(0, 300)}. It was written to the log (About shows where).`)
-    }
+    const seen = this.reported.get(message) ?? 0
+    this.reported.set(message, seen + 1)
+    if (seen === 0) this.toast('error', `Something went wrong in this window: ${message.slice(0, 300)}. It was written to the log (About shows where).`)
+    // an error thrown on every frame must not fill the log: the first few of each are enough
+    if (seen >= MAX_REPORTS_PER_ERROR) return
     this.client.call('log.report', { ...report, message, stack: report.stack?.slice(0, 20_000) }).catch(() => {})
   }
 

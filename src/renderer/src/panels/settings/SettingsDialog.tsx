@@ -9,9 +9,9 @@ import './settings.css'
 
 type RiskKey = keyof Settings['backtest']['risk']
 const RISK_FIELDS: [RiskKey, string, boolean][] = [
-  ['maxOrderAmount', 'Max order amount (base units)', false],
+  ['maxOrderAmount', 'Max order amount (base)', false],
   ['maxOrderNotional', 'Max order notional (quote)', false],
-  ['maxPosition', 'Max position (base units)', false],
+  ['maxPosition', 'Max position (base)', false],
   ['maxOpenOrders', 'Max open orders', true],
   ['maxOrdersPerSecond', 'Max orders per second', true]
 ]

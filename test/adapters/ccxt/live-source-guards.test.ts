@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LiveMarketSource } from '../../../src/main/adapters/ccxt/live-market-source'
+import { LiveMarketSource, LiveSourceConfigError } from '../../../src/main/adapters/ccxt/live-market-source'
 import type { VenueBook, VenueTicker, VenueTrade, WatchApi } from '../../../src/main/adapters/ccxt/venue-api'
 import type { MarketEvent } from '../../../src/shared/market-events'
 
@@ -81,5 +81,23 @@ describe('crossed-book guard', () => {
     expect(events.filter((e) => e.type === 'book').every((e) => e.type === 'book' && e.bids[0][0] < e.asks[0][0])).toBe(true)
     expect(source.counters.crossed).toBe(3)
     await source.stop()
+  })
+
+  it('refuses a configuration that cannot work, naming the option', () => {
+    const base = { exchange: new ScriptedBooks(), now: () => 0, onBatch: () => {} }
+    const attempt = (o: object) => {
+      try {
+        new LiveMarketSource({ ...base, symbols: ['BTC/USDT'], ...o })
+      } catch (err) {
+        return err
+      }
+      return undefined
+    }
+    const badTf = attempt({ bars: ['7q'] })
+    expect(badTf).toBeInstanceOf(LiveSourceConfigError)
+    expect((badTf as LiveSourceConfigError).field).toBe('bars')
+    expect((badTf as Error).message).toContain('7q')
+    expect((attempt({ bars: ['1m'], streams: { trades: false } }) as Error).message).toBe('live market source: bars: bars are built from trades, so the trades stream must be on')
+    expect((attempt({ symbols: [] }) as LiveSourceConfigError).field).toBe('symbols')
   })
 })
