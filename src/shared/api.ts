@@ -266,6 +266,18 @@ export const COMMANDS = {
     }),
     result: z.strictObject({ sessionId: id })
   },
+  'paper.start': {
+    params: z.strictObject({
+      /** the ccxt exchange whose public market data drives the session (paper needs no keys) */
+      venue: z.enum(['binance']),
+      /** a spot market in ccxt's unified form, e.g. BTC/USDT */
+      symbol: z.string().min(3).max(100),
+      engine: z.string().min(1).max(200).optional(),
+      params: ParamsSchema.optional(),
+      broker: BrokerSettingsSchema.optional()
+    }),
+    result: z.strictObject({ sessionId: id })
+  },
   'replay.control': {
     params: z.strictObject({
       sessionId: id,

@@ -40,6 +40,18 @@ export class ResampleStage implements SourceStage {
     )
   }
 
+  /** A later input proves the forming bar complete: hand that bar out before the input. */
+  before(event: MarketEvent, emit: (derived: MarketEvent) => void): void {
+    if (event.type === 'bar' && this.input !== 'trades' && event.symbol === this.symbol && event.timeframe === this.input && event.closed) {
+      this.aggregator.advanceTo(event.openTime)
+    } else if (event.type === 'trade' && this.input === 'trades' && event.symbol === this.symbol) {
+      this.aggregator.advanceTo(event.ts)
+    } else {
+      return
+    }
+    this.release(emit)
+  }
+
   process(event: MarketEvent, emit: (derived: MarketEvent) => void): void {
     if (event.type === 'bar') {
       if (this.input === 'trades' || event.symbol !== this.symbol || event.timeframe !== this.input || !event.closed) return

@@ -7,6 +7,11 @@ import type { SeriesCursor } from './series-cursor'
  * (higher-timeframe bars once they close, indicator values computed from a bar).
  */
 export interface SourceStage {
+  /**
+   * Sees an event before it is handed out and may emit what that event proves complete (a
+   * higher-timeframe bar that closed before it), so the output stays in time order.
+   */
+  before?(event: MarketEvent, emit: (derived: MarketEvent) => void): void
   process(event: MarketEvent, emit: (derived: MarketEvent) => void): void
   /** at the end of the data: emit what is still open (a last higher-timeframe bar) */
   finish(emit: (derived: MarketEvent) => void): void
@@ -65,6 +70,7 @@ export class StoredSource implements MarketSource {
 
   /** An event enters stage `level`; each stage sees what earlier stages produced. */
   private pass(event: MarketEvent, level: number, out: MarketEvent[], emits: ((derived: MarketEvent) => void)[]): void {
+    for (let i = level; i < this.stages.length; i++) this.stages[i].before?.(event, emits[i])
     out.push(event)
     for (let i = level; i < this.stages.length; i++) this.stages[i].process(event, emits[i])
   }
