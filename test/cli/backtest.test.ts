@@ -143,6 +143,19 @@ describe('theorycraft backtest', () => {
     expect(report.price.ts).toHaveLength(3)
   })
 
+  it('trades on higher-timeframe bars built from the data, filling at the next 1m open after the hour closes', () => {
+    const out = join(dir, 'mtf.json')
+    const r = runCli(['backtest', '--data', sample, '--engine', 'sma-cross', '--param', 'timeframe=1h', '--param', 'fast=3', '--param', 'slow=8', '--also', '1h', '--indicator', 'ema5=ema(period=5)@1h', '--no-journal', '--json', out], env)
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const report = JSON.parse(readFileSync(out, 'utf8'))
+    expect(report.fills.length).toBeGreaterThan(4)
+    for (const f of report.fills) expect(f.ts % 3_600_000).toBe(0)
+    const bad = runCli(['backtest', '--data', sample, '--engine', 'sma-cross', '--indicator', 'ema5=ema(period=x)', '--no-journal'], env)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--indicator ema5=ema\(period=x\): parameter "period=x" must be name=number/)
+  })
+
   it('prints help for every command', () => {
     for (const args of [['--help'], ['backtest', '--help'], ['journal', '--help'], ['engines', '--help']]) {
       const r = runCli(args, env)

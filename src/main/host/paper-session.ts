@@ -53,9 +53,8 @@ class PaperFeed implements ReplayFeed<never> {
 
   see(events: readonly MarketEvent[]): void {
     for (const e of events) {
-      if (e.symbol !== this.symbol) continue
-      if (e.type === 'book') this.book.apply(e)
-      else if (e.type === 'status' && e.status !== 'ok') this.book.invalidate(e.reason || e.status)
+      if (e.type === 'book' && e.symbol === this.symbol) this.book.apply(e)
+      else if (e.type === 'status' && e.symbol === this.symbol && e.status !== 'ok') this.book.invalidate(e.reason || e.status)
     }
   }
 

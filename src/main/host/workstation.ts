@@ -11,6 +11,7 @@ import {
   type PushPayload,
   type PushTopic
 } from '../../shared/api'
+import { openExchange } from '../adapters/ccxt/exchange'
 import { BUILT_IN_ENGINES } from '../core/engines/registry'
 import { Journal } from '../core/journal/journal'
 import { APP_VERSION } from './app-version'
@@ -25,6 +26,8 @@ import { deleteDataset, showDataset } from './data-show'
 import { toWorkstationError } from './errors'
 import { ImportService } from './import-service'
 import { journalSessions } from './journal-sessions'
+import type { PaperExchange } from './paper-session'
+import { PaperService } from './paper-service'
 import { ReplayService } from './replay-service'
 import { SweepService } from './sweep-service'
 import { ViewBatcher } from './view-batcher'
@@ -45,6 +48,11 @@ export interface WorkstationOptions {
   appKind?: Exclude<WriterKind, 'cli'>
   /** the shell's logger (same files); default: one over `<dataFolder>/logs`, closed with the host */
   logger?: Logger
+  /**
+   * a fresh ccxt.pro exchange for each paper session; default: Binance's public endpoints (paper
+   * trading needs no keys). Tests point it at the emulated venue.
+   */
+  paperExchange?: () => Promise<PaperExchange>
 }
 
 export type PushListener = <T extends PushTopic>(topic: T, payload: PushPayload<T>) => void
@@ -139,6 +147,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const backtests = new BacktestService({ catalog, batcher, spawn: () => spawn(), journalPath, newId })
   const sweeps = new SweepService({ catalog, batcher, spawn: () => spawn(), newId })
   const replays = new ReplayService({ catalog, batcher, spawn, journalPath, newId })
+  const paperExchange = options.paperExchange ?? (async () => (await openExchange({ exchangeId: 'binance', now: () => Date.now() })) as unknown as PaperExchange)
+  const papers = new PaperService({ batcher, exchange: paperExchange, journalPath, newId })
   const imports = new ImportService({ batcher, spawn: () => spawn(), storePath, newId })
 
   // first start on this folder: the sample data goes into the store, the backtest form starts on it
@@ -167,10 +177,10 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (p.mode === 'live' && p.confirmation !== 'LIVE') {
         throw new WorkstationError('ValidationError', 'live trading needs the confirmation typed exactly as "LIVE"')
       }
-      if (p.mode === 'paper' || p.mode === 'live') {
+      if (p.mode === 'live') {
         throw new WorkstationError(
           'Unavailable',
-          'paper and live trading arrive with the live-trading work (issue 5): the venue connection and the live market source are not built yet; backtest and replay are available'
+          'live trading arrives with the live-trading work (issue 5): the venue broker is not wired into the host yet; backtest, replay and paper are available'
         )
       }
       mode = p.mode
@@ -197,13 +207,23 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     'backtest.runs': command('backtest.runs', () => backtests.list()),
     'sweep.start': command('sweep.start', (p) => sweeps.start(p)),
     'replay.start': command('replay.start', (p) => replays.start(p)),
-    'replay.control': command('replay.control', (p) => replays.control(p)),
-    'engine.control': command('engine.control', (p) => replays.engine(p)),
-    'order.create': command('order.create', (p) => replays.createOrder(p)),
-    'order.cancel': command('order.cancel', (p) => replays.cancelOrder(p)),
-    'order.cancelAll': command('order.cancelAll', (p) => replays.cancelAll(p)),
-    'killSwitch.press': command('killSwitch.press', (p) => replays.killSwitch(p, KILL_SWITCH_BY)),
-    'session.list': command('session.list', () => replays.list()),
+    'paper.start': command('paper.start', (p) => papers.start(p)),
+    'replay.control': command('replay.control', (p) => {
+      if (!papers.has(p.sessionId)) return replays.control(p)
+      // a paper session follows the market: it can only be stopped
+      if (p.action !== 'stop') throw new WorkstationError('ValidationError', `replay.control: action: a paper session can only be stopped, not ${p.action}`)
+      return papers.stop(p.sessionId)
+    }),
+    'engine.control': command('engine.control', (p) => (papers.has(p.sessionId) ? papers.engine(p) : replays.engine(p))),
+    'order.create': command('order.create', (p) => (papers.has(p.sessionId) ? papers.createOrder(p) : replays.createOrder(p))),
+    'order.cancel': command('order.cancel', (p) => (papers.has(p.sessionId) ? papers.cancelOrder(p) : replays.cancelOrder(p))),
+    'order.cancelAll': command('order.cancelAll', (p) => (papers.has(p.sessionId) ? papers.cancelAll(p) : replays.cancelAll(p))),
+    'killSwitch.press': command('killSwitch.press', async (p) => {
+      const paper = papers.killSwitch(p, KILL_SWITCH_BY, Date.now())
+      const replay = await replays.killSwitch(p, KILL_SWITCH_BY)
+      return { sessions: paper.sessions + replay.sessions, cancelled: paper.cancelled + replay.cancelled }
+    }),
+    'session.list': command('session.list', () => ({ sessions: [...replays.list().sessions, ...papers.list()] })),
     'journal.sessions': command('journal.sessions', () => journalSessions(journalPath)),
     'settings.get': command('settings.get', async () => {
       await ready
@@ -251,7 +271,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     async close() {
       if (closed) return
       closed = true
-      await replays.close()
+      await Promise.all([replays.close(), papers.close()])
       await Promise.all([backtests.close(), sweeps.close(), imports.close()])
       await Promise.all([...workers].map((w) => w.terminate()))
       await ready

@@ -16,6 +16,7 @@ import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } f
 import { CliError } from '../cli-error'
 import { ProgressLine } from '../progress-line'
 import { formatQualityIssues } from '../quality-summary'
+import { sourceStages } from '../source-stages'
 import { formatSummary } from '../summary-table'
 
 export const BACKTEST_HELP = `theorycraft backtest --data FILE | --series ID --engine NAME|FILE [options]
@@ -37,6 +38,10 @@ Data
   --policy P             data-quality policy: reject | drop | keep-gaps | forward-fill (default
                          keep-gaps); --data only (a stored series was gated when it was imported)
   --from T, --to T       time range (ISO date/time, UTC unless zoned, or epoch ms)
+  --also TF              also hand engines bars of a higher timeframe TF, built from the data
+                         (each one once it has closed; repeatable)
+  --indicator SPEC       an indicator layer: name=indicator(k=v,…)[@TF], e.g. ema50=ema(period=50)@1h;
+                         engines get its values as indicator events right after each bar (repeatable)
 Engine
   --engine NAME|FILE     built-in engine (sma-cross, rsi-reversion, breakout, grid) or a .ts/.js file
   --param k=v            engine parameter (repeatable)
@@ -97,6 +102,8 @@ const FLAGS = {
   fill: { type: 'string' },
   'partial-fills': { type: 'string' },
   'close-at-end': { type: 'string' },
+  also: { type: 'string', multiple: true },
+  indicator: { type: 'string', multiple: true },
   'amount-step': { type: 'string' },
   'price-step': { type: 'string' },
   'min-amount': { type: 'string' },
@@ -241,7 +248,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       from,
       to,
       closeAtEnd: oneOf('close-at-end', v['close-at-end'], ['none', 'close', 'open'], 'none') as 'none' | 'close' | 'open',
-      stages: data.stages,
+      stages: [...data.stages, ...sourceStages(symbol, data.series.bars?.[0]?.timeframe ?? 'trades', v.also ?? [], v.indicator ?? [])],
       sampleBars: data.sampleBars,
       journal: appender,
       journalMarket: Boolean(v['journal-market']),
