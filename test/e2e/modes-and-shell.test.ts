@@ -23,9 +23,9 @@ afterAll(async () => {
 
 const modeSetFrames = () => h.page.evaluate(() => (window as unknown as { __sent: string[] }).__sent.filter((f) => f.includes('"mode.set"')).map((f) => JSON.parse(f).params))
 
-async function hostRefusal(mode: 'paper' | 'live'): Promise<string> {
+async function hostRefusal(mode: 'live'): Promise<string> {
   try {
-    await h.api.call('mode.set', mode === 'live' ? { mode, confirmation: 'LIVE' } : { mode })
+    await h.api.call('mode.set', { mode, confirmation: 'LIVE' })
   } catch (err) {
     return (err as Error).message
   }
@@ -40,18 +40,16 @@ describe('mode switch', () => {
     expect(await frameColour(page)).toBe(MODE_COLOURS.backtest)
   })
 
-  it('paper: shows the host’s Unavailable message and stays in the current mode', async () => {
+  it('paper: green badge and frame, the paper controls, then back to backtest', async () => {
     const { page } = h
     await page.click('[data-mode=paper]')
-    const message = page.locator('[data-testid=mode-unavailable-message]')
-    await message.waitFor()
-    // "Unavailable: <the host's message>", word for word
-    expect(await message.textContent()).toBe(await hostRefusal('paper'))
-    expect(await message.textContent()).toMatch(/^Unavailable: /)
-    expect(await page.locator('[data-testid=mode-unavailable] h3').textContent()).toBe('Paper mode is not available')
-    expect(await page.locator('[data-testid=mode-badge]').textContent()).toBe('BACKTEST')
+    await expect.poll(() => page.locator('[data-testid=mode-badge]').textContent()).toBe('PAPER')
+    expect(await frameColour(page)).toBe(MODE_COLOURS.paper)
+    await page.locator('[data-testid=paper-panel]').waitFor()
+    expect(await page.locator('[data-testid=mode-unavailable]').count()).toBe(0)
+    await page.click('[data-mode=backtest]')
+    await expect.poll(() => page.locator('[data-testid=mode-badge]').textContent()).toBe('BACKTEST')
     expect(await frameColour(page)).toBe(MODE_COLOURS.backtest)
-    await h.browser.screenshot('mode-paper-unavailable')
   })
 
   it('live: nothing is sent until LIVE is typed exactly', async () => {

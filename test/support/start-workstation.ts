@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { PaperExchange } from '../../src/main/host/paper-session'
 import { createWorkstation, type Workstation } from '../../src/main/host/workstation'
 import { defaultCaptureFiles } from '../../src/main/transport/app-paths'
 import { startServer } from '../../src/main/transport/ws-server'
@@ -25,15 +26,16 @@ export interface TestWorkstation {
  * The real host and the real WebSocket server in this process, over a fresh temp data folder,
  * the sample data and the hftbacktest spot capture(s), serving the built renderer (`out/renderer`;
  * build it first for browser tests: `npm run build`). The session workers run from the built
- * bundle `out/node/session-worker.js`, built here if it is missing.
+ * bundle `out/node/session-worker.js`, built here if it is missing. `paperExchange` points paper
+ * sessions at an emulated venue (e.g. `() => binanceAgainst(venue)`) instead of Binance.
  */
-export async function startTestWorkstation(options: { rendererDir?: string } = {}): Promise<TestWorkstation> {
+export async function startTestWorkstation(options: { rendererDir?: string; paperExchange?: () => Promise<PaperExchange> } = {}): Promise<TestWorkstation> {
   const workerScript = join(ROOT, 'out', 'node', 'session-worker.js')
   if (!existsSync(workerScript)) setupBundles()
   const dataFolder = mkdtempSync(join(tmpdir(), 'theorycraft-ws-'))
   let workstation: Workstation | null = null
   try {
-    workstation = createWorkstation({ dataFolder, sampleDir: join(ROOT, 'resources', 'sample'), captureFiles: defaultCaptureFiles(ROOT, {}), workerScript })
+    workstation = createWorkstation({ dataFolder, sampleDir: join(ROOT, 'resources', 'sample'), captureFiles: defaultCaptureFiles(ROOT, {}), workerScript, paperExchange: options.paperExchange })
     const server = await startServer({ workstation, host: '127.0.0.1', port: 0, rendererDir: options.rendererDir ?? join(ROOT, 'out', 'renderer') })
     const ws = workstation
     let closing: Promise<void> | null = null

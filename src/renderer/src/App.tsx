@@ -14,6 +14,7 @@ import { KillSwitch } from './panels/killswitch/KillSwitch'
 import { LogPanel } from './panels/log/LogPanel'
 import { ModeBadge, ModeSwitch, ModeUnavailable } from './panels/mode/ModeSwitch'
 import { OrderBookPanel } from './panels/orderbook/OrderBookPanel'
+import { PaperPanel } from './panels/replay/PaperPanel'
 import { ReplayPanel } from './panels/replay/ReplayPanel'
 import { ConnectionBanner, SessionPicker, Toasts } from './panels/session/SessionBar'
 import { OrderTicket } from './panels/ticket/OrderTicket'
@@ -54,7 +55,8 @@ function ModeControls() {
   const notice = useSlice(ws.store, (s) => s.modeNotice)
   if (notice) return <Panel title={`${notice.mode} mode`}><ModeUnavailable /></Panel>
   if (mode === 'replay') return <Panel title="Replay" testId="controls-replay"><ReplayPanel /></Panel>
-  if (mode === 'paper' || mode === 'live')
+  if (mode === 'paper') return <Panel title="Paper" testId="controls-paper"><PaperPanel /></Panel>
+  if (mode === 'live')
     return (
       <Panel title={`${mode} mode`}>
         <div className="mode-unavailable">This mode has no controls in this build.</div>
