@@ -10,83 +10,62 @@ export interface SeriesCursor {
   take(): MarketEvent
 }
 
-/** Bars are emitted when they close: `ts = closeTime`. */
-export function barCursor(series: BarSeries, from = -Infinity, to = Infinity): SeriesCursor {
-  const { openTime, closeTime, open, high, low, close, volume, symbol, timeframe } = series
+/**
+ * A cursor over rows [start, end) of a series: rows whose `startTs` is before `from` and rows
+ * whose `eventTs` is after `to` are left out; `make(i)` builds row i's event.
+ */
+function cursor(length: number, startTs: ArrayLike<number>, eventTs: ArrayLike<number>, from: number, to: number, make: (i: number) => MarketEvent): SeriesCursor {
   let start = 0
-  while (start < series.length && openTime[start] < from) start++
-  let end = series.length
-  while (end > start && closeTime[end - 1] > to) end--
+  while (start < length && startTs[start] < from) start++
+  let end = length
+  while (end > start && eventTs[end - 1] > to) end--
   return {
     length: end - start,
     index: start,
     peekTs() {
-      return this.index < end ? closeTime[this.index] : Infinity
+      return this.index < end ? eventTs[this.index] : Infinity
     },
-    take(): MarketEvent {
-      const i = this.index++
-      return {
-        type: 'bar',
-        seq: 0,
-        ts: closeTime[i],
-        symbol,
-        timeframe,
-        openTime: openTime[i],
-        closeTime: closeTime[i],
-        open: open[i],
-        high: high[i],
-        low: low[i],
-        close: close[i],
-        volume: volume[i],
-        closed: true
-      }
+    take() {
+      return make(this.index++)
     }
   }
+}
+
+/** Bars are emitted when they close: `ts = closeTime`. */
+export function barCursor(series: BarSeries, from = -Infinity, to = Infinity): SeriesCursor {
+  const { openTime, closeTime, open, high, low, close, volume, symbol, timeframe } = series
+  return cursor(series.length, openTime, closeTime, from, to, (i) => ({
+    type: 'bar',
+    seq: 0,
+    ts: closeTime[i],
+    symbol,
+    timeframe,
+    openTime: openTime[i],
+    closeTime: closeTime[i],
+    open: open[i],
+    high: high[i],
+    low: low[i],
+    close: close[i],
+    volume: volume[i],
+    closed: true
+  }))
 }
 
 export function tradeCursor(series: TradeSeries, from = -Infinity, to = Infinity): SeriesCursor {
   const { ts, price, amount, side, symbol } = series
-  let start = 0
-  while (start < series.length && ts[start] < from) start++
-  let end = series.length
-  while (end > start && ts[end - 1] > to) end--
-  return {
-    length: end - start,
-    index: start,
-    peekTs() {
-      return this.index < end ? ts[this.index] : Infinity
-    },
-    take(): MarketEvent {
-      const i = this.index++
-      return {
-        type: 'trade',
-        seq: 0,
-        ts: ts[i],
-        symbol,
-        price: price[i],
-        amount: amount[i],
-        side: side[i] > 0 ? 'buy' : side[i] < 0 ? 'sell' : null,
-        id: null
-      }
-    }
-  }
+  return cursor(series.length, ts, ts, from, to, (i) => ({
+    type: 'trade',
+    seq: 0,
+    ts: ts[i],
+    symbol,
+    price: price[i],
+    amount: amount[i],
+    side: side[i] > 0 ? 'buy' : side[i] < 0 ? 'sell' : null,
+    id: null
+  }))
 }
 
 export function quoteCursor(series: QuoteSeries, from = -Infinity, to = Infinity): SeriesCursor {
   const { ts, bid, ask, bidSize, askSize, symbol } = series
-  let start = 0
-  while (start < series.length && ts[start] < from) start++
-  let end = series.length
-  while (end > start && ts[end - 1] > to) end--
-  return {
-    length: end - start,
-    index: start,
-    peekTs() {
-      return this.index < end ? ts[this.index] : Infinity
-    },
-    take(): MarketEvent {
-      const i = this.index++
-      return { type: 'quote', seq: 0, ts: ts[i], symbol, bid: bid[i], ask: ask[i], bidSize: bidSize[i], askSize: askSize[i] }
-    }
-  }
+  return cursor(series.length, ts, ts, from, to, (i) => ({ type: 'quote', seq: 0, ts: ts[i], symbol, bid: bid[i], ask: ask[i], bidSize: bidSize[i], askSize: askSize[i] }))
 }
