@@ -6,6 +6,8 @@ import { COMMANDS, type CommandHandlers, type CommandName, type Mode } from '../
 import { dataFolder } from './host/data-folder'
 import { captureConsole, createLogger, installCrashHandlers, logsFolder } from './host/logging'
 import { createWorkstation } from './host/workstation'
+import { sqliteNativeBinding } from './host/sqlite-native-binding'
+import { SQLITE_BINDING_ENV } from './core/sqlite-driver'
 import { defaultCaptureFiles } from './transport/app-paths'
 import { contentSecurityPolicy, SECURITY_HEADERS } from './transport/csp'
 import { attachIpc, type IpcTransport } from './transport/electron-ipc'
@@ -100,6 +102,9 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, serveRenderer)
 
   const root = app.getAppPath()
+  // The Electron-ABI build of the SQLite addon, for this process and the session workers.
+  const binding = sqliteNativeBinding(root)
+  if (binding) process.env[SQLITE_BINDING_ENV] = binding.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1')
   logger.info(`starting TheoryCraft Workstation ${app.getVersion()} (electron ${process.versions.electron}, chrome ${process.versions.chrome})`, { dataFolder: folder, packaged: app.isPackaged })
   const ws = await createWorkstation({ dataFolder: folder, sampleDir: join(root, 'resources', 'sample'), captureFiles: defaultCaptureFiles(root), appKind: 'app', logger })
   workstation = ws

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
+import { openSqlite } from '../sqlite-driver'
 import type { EndStatus, JournalAppender, SessionStatus } from './appender'
 import { encodeAppend } from './appender'
 import { JournalError, describeCause } from './errors'
@@ -254,7 +255,7 @@ export class Journal {
     }
     let db: Database.Database
     try {
-      db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs })
+      db = openSqlite(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs })
     } catch (err) {
       throw new JournalError('open-failed', `journal ${path}: cannot open: ${describeCause(err)}`, { path, cause: err })
     }

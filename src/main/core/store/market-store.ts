@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
+import { openSqlite } from '../sqlite-driver'
 import { MarketSchema, type Market } from '../../../shared/market'
 import type { BarSeries, QuoteSeries, TradeSeries } from '../data/bar-series'
 import { seriesFingerprint } from '../data/fingerprint'
@@ -259,7 +260,7 @@ export class MarketStore {
     if (readonly && !existsSync(path)) throw new MarketStoreError('open-failed', `market-data store ${path}: no such file`, { path })
     let db: Database.Database
     try {
-      db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs })
+      db = openSqlite(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs })
     } catch (err) {
       throw new MarketStoreError('open-failed', `market-data store ${path}: cannot open: ${describeCause(err)}`, { path, cause: err })
     }
