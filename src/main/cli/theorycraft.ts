@@ -9,6 +9,7 @@ Commands
   import     import a data file into the market-data store (quality gate, incremental append)
   data       list, show and delete the series of the market-data store
   journal    list, show and verify journaled sessions
+  replay     re-run a journaled session's engine on its market events and compare the orders
   engines    list the built-in engines and their parameters
 
 Run "theorycraft COMMAND --help" for the flags of a command.
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   import: async () => (await import('./commands/import')).importCommand,
   data: async () => (await import('./commands/data')).dataCommand,
   journal: async () => (await import('./commands/journal')).journalCommand,
+  replay: async () => (await import('./commands/replay')).replayCommand,
   engines: async () => (await import('./commands/engines')).enginesCommand
 }
 

@@ -38,6 +38,7 @@ type Status = PushPayload<'session.state'>['status']
 /** How often views go to the host; the batcher enforces the per-topic rate. */
 const VIEW_INTERVAL_MS = 50
 const BAR_TIMEFRAME = '1m'
+const SEED = 1
 
 /**
  * The live book as the views see it: the source hands out whole top-of-book snapshots only while
@@ -114,7 +115,8 @@ export class PaperSession {
       db.createSession({
         id: spec.sessionId,
         mode: 'paper',
-        config: { venue: spec.venue, symbol: spec.symbol, engine: spec.engine ?? null, params: spec.params ?? {}, broker: settings },
+        // markets, risk and seed too: `theorycraft replay` rebuilds the session from this alone
+        config: { venue: spec.venue, symbol: spec.symbol, engine: spec.engine ?? null, params: spec.params ?? {}, broker: settings, markets, risk: {}, seed: SEED },
         engines: engine ? [{ name: engine.definition.name, version: APP_VERSION }] : [],
         appVersion: APP_VERSION,
         dataFingerprint: `live:${spec.venue}:${spec.symbol}`,
@@ -130,7 +132,7 @@ export class PaperSession {
       risk: new RiskGate({}),
       journal: journal?.appender ?? null,
       journalMarket: true,
-      seed: 1,
+      seed: SEED,
       observer: (event) => session?.views.observe(event)
     })
     const source = new LiveMarketSource({

@@ -213,6 +213,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   }
   broker.currency = market.quote
 
+  const closeAtEnd = oneOf('close-at-end', v['close-at-end'], ['none', 'close', 'open'], 'none') as 'none' | 'close' | 'open'
   const journalPath = v['no-journal'] ? null : (v.journal ?? defaultJournalPath())
   const lock = journalPath ? lockJournal(journalPath) : null
   let journal: Journal | null
@@ -226,7 +227,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const sessionId = journal
     ? journal.createSession({
         mode: 'backtest',
-        config: { ...dataSource(v.data, data), engine: v.engine, params, broker, risk, seed, from, to },
+        config: { ...dataSource(v.data, data), engine: v.engine, params, broker, markets: [market], risk, seed, from, to, closeAtEnd },
         engines: [{ name: definition.name, version: APP_VERSION }],
         appVersion: APP_VERSION,
         dataFingerprint: data.fingerprint,
@@ -247,7 +248,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       seed,
       from,
       to,
-      closeAtEnd: oneOf('close-at-end', v['close-at-end'], ['none', 'close', 'open'], 'none') as 'none' | 'close' | 'open',
+      closeAtEnd,
       stages: [...data.stages, ...sourceStages(symbol, data.series.bars?.[0]?.timeframe ?? 'trades', v.also ?? [], v.indicator ?? [])],
       sampleBars: data.sampleBars,
       journal: appender,
