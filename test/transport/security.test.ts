@@ -102,7 +102,7 @@ describe('IPC sender check', () => {
       ['a destroyed frame', { ...ok, frameUrl: null }],
       ['a remote page', { ...ok, frameUrl: 'https://evil.example/' }],
       ['another app host', { ...ok, frameUrl: 'app://evil/index.html' }],
-      ['a file page', { ...ok, frameUrl: 'file:///work/main/out/renderer/index.html' }],
+      ['a file page', { ...ok, frameUrl: 'file:///opt/theorycraft/out/renderer/index.html' }],
       ['a lookalike host', { ...ok, frameUrl: 'app://workstation.evil/index.html' }],
       ['credentials in the URL', { ...ok, frameUrl: 'app://user:pw@workstation/' }],
       ['garbage', { ...ok, frameUrl: 'not a url' }]
