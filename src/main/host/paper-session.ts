@@ -18,6 +18,7 @@ import { loadEngine } from './engine-loader'
 import { toApiError } from './errors'
 import type { ReplayFeed } from './replay-feed'
 import { ReplayViews, type View } from './replay-views'
+import { SessionControls } from './session-controls'
 
 /** What a paper session needs from a ccxt.pro exchange: public streams and the market list. */
 export type PaperExchange = WatchApi & { loadMarkets(reload?: boolean): Promise<Record<string, unknown>> }
@@ -85,6 +86,7 @@ export class PaperSession {
   private ended = false
   private readonly viewTimer: ReturnType<typeof setInterval>
   private readonly views: ReplayViews
+  private readonly controls: SessionControls
 
   private constructor(
     private readonly spec: PaperSpec,
@@ -96,6 +98,16 @@ export class PaperSession {
     private readonly post: (views: View[]) => void
   ) {
     this.views = viewsFor(this)
+    this.controls = new SessionControls({
+      sessionId: spec.sessionId,
+      kernel,
+      views: this.views,
+      journal,
+      requireLive: () => this.requireLive(),
+      checkOrder: (p) => {
+        if (p.symbol !== spec.symbol) throw new WorkstationError('ValidationError', `order.create: symbol: this paper session trades ${spec.symbol}, not ${p.symbol}`)
+      }
+    })
     this.viewTimer = setInterval(() => this.sendViews(), VIEW_INTERVAL_MS)
   }
 
@@ -173,46 +185,23 @@ export class PaperSession {
 
   engineControl(p: Omit<CommandParams<'engine.control'>, 'sessionId'>): { state: string } {
     this.requireLive()
-    const status = this.kernel.engines().find((e) => e.id === p.engineId)
-    if (status === undefined) throw new WorkstationError('NotFound', `no engine ${p.engineId} in session ${this.spec.sessionId}`)
-    if (p.action === 'pause') this.kernel.pauseEngine(p.engineId)
-    else if (p.action === 'resume') this.kernel.resumeEngine(p.engineId)
-    else this.kernel.stopEngine(p.engineId)
-    this.views.touch()
-    return { state: this.kernel.engines().find((e) => e.id === p.engineId)!.state }
+    return this.controls.engineControl(p)
   }
 
   createOrder(p: Omit<CommandParams<'order.create'>, 'sessionId'>): { clientOrderId: string; denied: string | null } {
-    this.requireLive()
-    if (p.symbol !== this.spec.symbol) throw new WorkstationError('ValidationError', `order.create: symbol: this paper session trades ${this.spec.symbol}, not ${p.symbol}`)
-    const result = this.kernel.submitManualOrder(p.symbol, p.type, p.side, p.amount, p.price, { stopPrice: p.stopPrice, timeInForce: p.timeInForce })
-    this.settle()
-    return result
+    return this.controls.createOrder(p)
   }
 
   cancelOrder(clientOrderId: string): { ok: boolean } {
-    this.requireLive()
-    if (this.kernel.broker.account.order(clientOrderId) === undefined) throw new WorkstationError('NotFound', `no order ${clientOrderId} in session ${this.spec.sessionId}`)
-    this.kernel.cancelOrder(clientOrderId)
-    this.settle()
-    return { ok: true }
+    return this.controls.cancelOrder(clientOrderId)
   }
 
   cancelAll(symbol: string | undefined): { ok: boolean } {
-    this.requireLive()
-    this.kernel.cancelAllOrders(symbol)
-    this.settle()
-    return { ok: true }
+    return this.controls.cancelAll(symbol)
   }
 
   killSwitch(p: { flatten: boolean; reason: string; by: string; pressedAt: number }): { cancelled: number } {
-    this.requireLive()
-    const cancelled = this.kernel.broker.account.openOrders().length
-    this.kernel.killSwitch(p.by, `${p.reason || 'no reason given'} (pressed at ${new Date(p.pressedAt).toISOString()})`, p.flatten)
-    this.settle()
-    // the kill switch must be on disk before it is reported as done
-    this.journal?.appender.flush()
-    return { cancelled }
+    return this.controls.killSwitch(p)
   }
 
   /** Stops the streams, lets engines finish, closes the journal and sends the last views. */
@@ -259,12 +248,6 @@ export class PaperSession {
 
   private requireLive(): void {
     if (this.ended) throw new WorkstationError('ValidationError', `session ${this.spec.sessionId} has ${this.status}`)
-  }
-
-  /** Lets zero-latency broker work happen at the current time (an order reaching the simulated venue). */
-  private settle(): void {
-    this.kernel.advanceTo(this.kernel.now())
-    this.views.touch()
   }
 
   private sendViews(): void {

@@ -15,6 +15,7 @@ import { toApiError } from './errors'
 import { loadDatasetData } from './dataset-data'
 import { CaptureFeed, SeriesFeed, type ReplayFeed } from './replay-feed'
 import { ReplayViews, type View } from './replay-views'
+import { SessionControls } from './session-controls'
 import type { ReplaySpec, WorkerMethods } from './worker-protocol'
 
 type Status = PushPayload<'session.state'>['status']
@@ -47,6 +48,7 @@ export class ReplaySession {
   private ended = false
   private readonly viewTimer: ReturnType<typeof setInterval>
   private readonly views: ReplayViews
+  private readonly controls: SessionControls
 
   private constructor(
     private readonly spec: ReplaySpec,
@@ -59,6 +61,7 @@ export class ReplaySession {
   ) {
     this.speed = spec.speed
     this.views = viewsFor(this)
+    this.controls = new SessionControls({ sessionId: spec.sessionId, kernel, views: this.views, journal, requireLive: () => this.requireLive() })
     this.viewTimer = setInterval(() => this.sendViews(), VIEW_INTERVAL_MS)
   }
 
@@ -178,47 +181,23 @@ export class ReplaySession {
   }
 
   engineControl(p: WorkerMethods['engine.control']['params']): { state: string } {
-    const status = this.kernel.engines().find((e) => e.id === p.engineId)
-    if (status === undefined) throw new WorkstationError('NotFound', `no engine ${p.engineId} in session ${this.spec.sessionId}`)
-    if (p.action === 'pause') this.kernel.pauseEngine(p.engineId)
-    else if (p.action === 'resume') this.kernel.resumeEngine(p.engineId)
-    else this.kernel.stopEngine(p.engineId)
-    this.views.touch()
-    return { state: this.kernel.engines().find((e) => e.id === p.engineId)!.state }
+    return this.controls.engineControl(p)
   }
 
   createOrder(p: Omit<CommandParams<'order.create'>, 'sessionId'>): { clientOrderId: string; denied: string | null } {
-    this.requireLive()
-    const result = this.kernel.submitManualOrder(p.symbol, p.type, p.side, p.amount, p.price, { stopPrice: p.stopPrice, timeInForce: p.timeInForce })
-    this.settle()
-    return result
+    return this.controls.createOrder(p)
   }
 
   cancelOrder(clientOrderId: string): { ok: boolean } {
-    this.requireLive()
-    const order = this.kernel.broker.account.order(clientOrderId)
-    if (order === undefined) throw new WorkstationError('NotFound', `no order ${clientOrderId} in session ${this.spec.sessionId}`)
-    this.kernel.cancelOrder(clientOrderId)
-    this.settle()
-    return { ok: true }
+    return this.controls.cancelOrder(clientOrderId)
   }
 
   cancelAll(symbol: string | undefined): { ok: boolean } {
-    this.requireLive()
-    this.kernel.cancelAllOrders(symbol)
-    this.settle()
-    return { ok: true }
+    return this.controls.cancelAll(symbol)
   }
 
   killSwitch(p: WorkerMethods['killSwitch']['params']): { cancelled: number } {
-    // an ended session is not counted as one the kill switch reached
-    this.requireLive()
-    const cancelled = this.kernel.broker.account.openOrders().length
-    this.kernel.killSwitch(p.by, `${p.reason || 'no reason given'} (pressed at ${new Date(p.pressedAt).toISOString()})`, p.flatten)
-    this.settle()
-    // the kill switch must be on disk before it is reported as done
-    this.journal?.appender.flush()
-    return { cancelled }
+    return this.controls.killSwitch(p)
   }
 
   /** Ends the session (finished: the data ran out; stopped: by the user or an error). */
@@ -275,12 +254,6 @@ export class ReplaySession {
     this.status = 'paused'
     this.clearTimers()
     this.journal?.appender.flush()
-  }
-
-  /** Lets zero-latency broker work happen at the current time (an order reaching the simulated venue). */
-  private settle(): void {
-    this.kernel.advanceTo(this.kernel.now())
-    this.views.touch()
   }
 
   private reanchor(): void {

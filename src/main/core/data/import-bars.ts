@@ -3,13 +3,10 @@ import type { FormatSpec } from './detect-format'
 import { ImportOptionsError } from './errors'
 import { RowParser, symbolFor } from './import-common'
 import type { ImportOptions, ImportReport, ProgressCallback } from './import-report'
-import { parseNumber } from './parse-number'
 import { barValueMessage, barValueProblem, gateBars } from './quality'
 import { BAR, RawRows } from './raw-rows'
 import { detectTimeframe, parseTimeframe, timeframeFromMs } from './timeframe'
 import type { TextFile } from './text-file'
-
-const OHLC_NAMES = ['open', 'high', 'low', 'close'] as const
 
 /** Parses bar rows (any bar layout) into raw columns, reporting row-level problems by line. */
 class BarRowParser extends RowParser {
@@ -23,24 +20,22 @@ class BarRowParser extends RowParser {
   }
 
   row(text: string, starts: Int32Array, ends: Int32Array, count: number, line: number, last: boolean): void {
-    this.counted()
-    if (count < this.spec.minFields) return this.fieldCountProblem(count, line, last)
+    const t = this.begin(text, starts, ends, count, line, last)
+    if (t !== t) return
     const c = this.spec.columns
-    const t = this.readTime(text, starts, ends)
-    if (t !== t) return this.timeProblem(text, starts, ends, line, last)
     const cols = this.cols
-    const o = parseNumber(text, starts[cols[0]], ends[cols[0]])
-    const h = parseNumber(text, starts[cols[1]], ends[cols[1]])
-    const l = parseNumber(text, starts[cols[2]], ends[cols[2]])
-    const cl = parseNumber(text, starts[cols[3]], ends[cols[3]])
-    if (o !== o || h !== h || l !== l || cl !== cl) {
-      const k = o !== o ? 0 : h !== h ? 1 : l !== l ? 2 : 3
-      return this.numberProblem(text, starts[cols[k]], ends[cols[k]], cols[k], OHLC_NAMES[k], line, last)
-    }
+    const o = this.number(text, starts, ends, cols[0], 'open', line, last)
+    if (o !== o) return
+    const h = this.number(text, starts, ends, cols[1], 'high', line, last)
+    if (h !== h) return
+    const l = this.number(text, starts, ends, cols[2], 'low', line, last)
+    if (l !== l) return
+    const cl = this.number(text, starts, ends, cols[3], 'close', line, last)
+    if (cl !== cl) return
     let v = NaN
     if (c.volume >= 0) {
-      v = parseNumber(text, starts[c.volume], ends[c.volume])
-      if (v !== v) return this.numberProblem(text, starts[c.volume], ends[c.volume], c.volume, 'volume', line, last)
+      v = this.number(text, starts, ends, c.volume, 'volume', line, last)
+      if (v !== v) return
     }
     let closeTime = NaN
     if (c.closeTime >= 0) {
@@ -49,8 +44,7 @@ class BarRowParser extends RowParser {
     }
     const problem = barValueProblem(o, h, l, cl, v)
     if (problem) return this.reject(line, last, problem, this.log.full ? '' : barValueMessage(problem, o, h, l, cl, v))
-    if (last && this.file.truncated) return this.reject(line, last, 'truncated', 'compressed stream ends inside this line')
-    if (this.fileSymbol === undefined) this.captureSymbol(text, starts, ends)
+    if (!this.admit(text, starts, ends, line, last)) return
     const i = this.raw.add()
     const r = this.raw.cols
     r[BAR.T][i] = t

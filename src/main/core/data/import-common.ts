@@ -5,6 +5,7 @@ import type { FormatSpec } from './detect-format'
 import { ImportOptionsError } from './errors'
 import type { ImportOptions, ImportProgress, ImportReport, ProgressCallback } from './import-report'
 import { JSON_NULL, readJsonRows, type JsonRowSink } from './json-rows'
+import { parseNumber } from './parse-number'
 import { TimestampParser } from './parse-time'
 import { IssueLog, QUALITY_POLICIES, type GateResult, type IssueKind, type QualityPolicy } from './quality'
 import type { TextFile } from './text-file'
@@ -67,7 +68,7 @@ export abstract class RowParser implements JsonRowSink {
   }
 
   /** Counts a data row; reports progress every 100k rows. */
-  protected counted(): void {
+  private counted(): void {
     if (++this.rowsRead >= this.nextProgress) {
       this.nextProgress += PROGRESS_EVERY
       this.progress()
@@ -93,28 +94,53 @@ export abstract class RowParser implements JsonRowSink {
     else this.reject(line, last, 'not-a-number', `${name} is not a number: ${JSON.stringify(text.slice(s, Math.min(e, s + 40)))}`)
   }
 
-  protected timeProblem(text: string, starts: Int32Array, ends: Int32Array, line: number, last: boolean): void {
+  /**
+   * Starts a data row: counts it, checks its field count and reads its time. NaN when the row is
+   * rejected (the problem is logged); the caller then drops it.
+   */
+  protected begin(text: string, starts: Int32Array, ends: Int32Array, count: number, line: number, last: boolean): number {
+    this.counted()
+    if (count < this.spec.minFields) {
+      this.reject(line, last, 'malformed', `expected at least ${this.spec.minFields} fields, found ${count}`)
+      return NaN
+    }
+    const c = this.spec.columns
+    const t =
+      c.time >= 0
+        ? this.parser.parse(text, starts[c.time], ends[c.time])
+        : this.parser.parseDateAndTime(text, starts[c.date], ends[c.date], starts[c.timeOfDay], ends[c.timeOfDay])
+    if (t !== t) this.timeProblem(text, starts, ends, line, last)
+    return t
+  }
+
+  /** Field k as a number; NaN when it is not one (the problem is logged under `name`). */
+  protected number(text: string, starts: Int32Array, ends: Int32Array, k: number, name: string, line: number, last: boolean): number {
+    const v = parseNumber(text, starts[k], ends[k])
+    if (v !== v) this.numberProblem(text, starts[k], ends[k], k, name, line, last)
+    return v
+  }
+
+  /**
+   * Last check of a row whose values passed: false (logged) when a cut-off stream ends inside it.
+   * Otherwise notes the file's symbol from the first row kept.
+   */
+  protected admit(text: string, starts: Int32Array, ends: Int32Array, line: number, last: boolean): boolean {
+    if (last && this.file.truncated) {
+      this.reject(line, last, 'truncated', 'compressed stream ends inside this line')
+      return false
+    }
+    const k = this.spec.columns.symbol
+    if (k >= 0 && this.fileSymbol === undefined) this.fileSymbol = text.slice(starts[k], ends[k])
+    return true
+  }
+
+  private timeProblem(text: string, starts: Int32Array, ends: Int32Array, line: number, last: boolean): void {
     const c = this.spec.columns
     const k = c.time >= 0 ? c.time : c.date
     let shown = text.slice(starts[k], Math.min(ends[k], starts[k] + 40))
     if (c.time < 0) shown += ' ' + text.slice(starts[c.timeOfDay], ends[c.timeOfDay])
     if (starts[k] === ends[k]) this.reject(line, last, 'empty-field', 'time is empty')
     else this.reject(line, last, 'bad-timestamp', `cannot read time ${JSON.stringify(shown)}`)
-  }
-
-  protected readTime(text: string, starts: Int32Array, ends: Int32Array): number {
-    const c = this.spec.columns
-    if (c.time >= 0) return this.parser.parse(text, starts[c.time], ends[c.time])
-    return this.parser.parseDateAndTime(text, starts[c.date], ends[c.date], starts[c.timeOfDay], ends[c.timeOfDay])
-  }
-
-  protected fieldCountProblem(count: number, line: number, last: boolean): void {
-    this.reject(line, last, 'malformed', `expected at least ${this.spec.minFields} fields, found ${count}`)
-  }
-
-  protected captureSymbol(text: string, starts: Int32Array, ends: Int32Array): void {
-    const k = this.spec.columns.symbol
-    if (k >= 0 && this.fileSymbol === undefined) this.fileSymbol = text.slice(starts[k], ends[k])
   }
 
   /** The report for this import once the gate has run. */

@@ -2,7 +2,6 @@ import type { QuoteSeries } from './bar-series'
 import type { FormatSpec } from './detect-format'
 import { RowParser, symbolFor } from './import-common'
 import type { ImportOptions, ImportReport, ProgressCallback } from './import-report'
-import { parseNumber } from './parse-number'
 import { gateQuotes } from './quality'
 import { QUOTE, RawRows } from './raw-rows'
 import type { TextFile } from './text-file'
@@ -11,35 +10,28 @@ import type { TextFile } from './text-file'
 class QuoteRowParser extends RowParser {
   readonly raw = new RawRows(QUOTE.WIDTH)
 
-  constructor(file: TextFile, spec: FormatSpec, options: ImportOptions, onProgress: ProgressCallback | undefined) {
-    super(file, spec, options, onProgress)
-  }
-
   row(text: string, starts: Int32Array, ends: Int32Array, count: number, line: number, last: boolean): void {
-    this.counted()
-    if (count < this.spec.minFields) return this.fieldCountProblem(count, line, last)
+    const t = this.begin(text, starts, ends, count, line, last)
+    if (t !== t) return
     const c = this.spec.columns
-    const t = this.readTime(text, starts, ends)
-    if (t !== t) return this.timeProblem(text, starts, ends, line, last)
-    const bid = parseNumber(text, starts[c.bid], ends[c.bid])
-    if (bid !== bid) return this.numberProblem(text, starts[c.bid], ends[c.bid], c.bid, 'bid', line, last)
-    const ask = parseNumber(text, starts[c.ask], ends[c.ask])
-    if (ask !== ask) return this.numberProblem(text, starts[c.ask], ends[c.ask], c.ask, 'ask', line, last)
+    const bid = this.number(text, starts, ends, c.bid, 'bid', line, last)
+    if (bid !== bid) return
+    const ask = this.number(text, starts, ends, c.ask, 'ask', line, last)
+    if (ask !== ask) return
     let bidSize = NaN
     let askSize = NaN
     if (c.bidSize >= 0) {
-      bidSize = parseNumber(text, starts[c.bidSize], ends[c.bidSize])
-      if (bidSize !== bidSize) return this.numberProblem(text, starts[c.bidSize], ends[c.bidSize], c.bidSize, 'bid size', line, last)
+      bidSize = this.number(text, starts, ends, c.bidSize, 'bid size', line, last)
+      if (bidSize !== bidSize) return
     }
     if (c.askSize >= 0) {
-      askSize = parseNumber(text, starts[c.askSize], ends[c.askSize])
-      if (askSize !== askSize) return this.numberProblem(text, starts[c.askSize], ends[c.askSize], c.askSize, 'ask size', line, last)
+      askSize = this.number(text, starts, ends, c.askSize, 'ask size', line, last)
+      if (askSize !== askSize) return
     }
     if (!(bid > 0 && ask > 0)) return this.reject(line, last, 'non-positive-price', `bid ${bid} and ask ${ask} must be > 0`)
     if (bid > ask) return this.reject(line, last, 'crossed-quote', `bid ${bid} is above ask ${ask}`)
     if (bidSize < 0 || askSize < 0) return this.reject(line, last, 'negative-volume', `sizes ${bidSize} / ${askSize} must be ≥ 0`)
-    if (last && this.file.truncated) return this.reject(line, last, 'truncated', 'compressed stream ends inside this line')
-    if (this.fileSymbol === undefined) this.captureSymbol(text, starts, ends)
+    if (!this.admit(text, starts, ends, line, last)) return
     const i = this.raw.add()
     const r = this.raw.cols
     r[QUOTE.T][i] = t

@@ -2,7 +2,6 @@ import type { TradeSeries } from './bar-series'
 import type { FormatSpec } from './detect-format'
 import { RowParser, sideOf, symbolFor } from './import-common'
 import type { ImportOptions, ImportReport, ProgressCallback } from './import-report'
-import { parseNumber } from './parse-number'
 import { gateTrades } from './quality'
 import { RawRows, TRADE } from './raw-rows'
 import type { TextFile } from './text-file'
@@ -11,24 +10,17 @@ import type { TextFile } from './text-file'
 class TradeRowParser extends RowParser {
   readonly raw = new RawRows(TRADE.WIDTH)
 
-  constructor(file: TextFile, spec: FormatSpec, options: ImportOptions, onProgress: ProgressCallback | undefined) {
-    super(file, spec, options, onProgress)
-  }
-
   row(text: string, starts: Int32Array, ends: Int32Array, count: number, line: number, last: boolean): void {
-    this.counted()
-    if (count < this.spec.minFields) return this.fieldCountProblem(count, line, last)
+    const t = this.begin(text, starts, ends, count, line, last)
+    if (t !== t) return
     const c = this.spec.columns
-    const t = this.readTime(text, starts, ends)
-    if (t !== t) return this.timeProblem(text, starts, ends, line, last)
-    const price = parseNumber(text, starts[c.price], ends[c.price])
-    if (price !== price) return this.numberProblem(text, starts[c.price], ends[c.price], c.price, 'price', line, last)
-    const amount = parseNumber(text, starts[c.amount], ends[c.amount])
-    if (amount !== amount) return this.numberProblem(text, starts[c.amount], ends[c.amount], c.amount, 'amount', line, last)
+    const price = this.number(text, starts, ends, c.price, 'price', line, last)
+    if (price !== price) return
+    const amount = this.number(text, starts, ends, c.amount, 'amount', line, last)
+    if (amount !== amount) return
     if (!(price > 0)) return this.reject(line, last, 'non-positive-price', `price ${price} must be > 0`)
     if (amount < 0) return this.reject(line, last, 'negative-volume', `amount ${amount} is negative`)
-    if (last && this.file.truncated) return this.reject(line, last, 'truncated', 'compressed stream ends inside this line')
-    if (this.fileSymbol === undefined) this.captureSymbol(text, starts, ends)
+    if (!this.admit(text, starts, ends, line, last)) return
     const side = c.side >= 0 ? sideOf(text, starts[c.side], ends[c.side], c.sideIsBuyerMaker) : 0
     const i = this.raw.add()
     const r = this.raw.cols
