@@ -170,6 +170,42 @@ describe('kernel', () => {
     expect(kernel.tradingState).toBe('HALTED')
   })
 
+  it('fires the kill switch on the first event that takes equity past the loss limit, not before', () => {
+    const { kernel, journal, feed } = makeKernel({ risk: { maxLoss: 100 } })
+    let seenAfterHalt = 0
+    kernel.addEngine('long', scripted('long', {
+      onMarket(e, ctx) {
+        if (kernel.tradingState === 'HALTED') seenAfterHalt++
+        if (e.type === 'bar' && e.openTime === T0) ctx.createOrder('BTC/USDT', 'market', 'buy', 10)
+      }
+    }), {})
+    // long 10 from 100 (bar 1's open); equity = 100,000 − 10 × (100 − close)
+    feed([bar(0, 100, 100, 100, 100), bar(1, 100, 100, 99, 99), bar(2, 99, 99, 90, 90.5), bar(3, 90.5, 91, 89, 89.9), bar(4, 89.9, 90, 80, 85)])
+    const halted = journal.findIndex((r) => r.type === 'TradingStateChanged')
+    expect(halted).toBeGreaterThan(0)
+    // the bar whose close makes the loss 101 (> 100) is the event just before the kill switch; 95 at 90.5 did not fire
+    const trigger = journal.slice(0, halted).reverse().find((r) => r.type === 'bar')!.payload as { close: number }
+    expect(trigger.close).toBe(89.9)
+    expect(journal[halted].payload).toMatchObject({ state: 'HALTED', by: 'risk-limit' })
+    expect((journal[halted].payload as { reason: string }).reason).toMatch(/^loss limit: equity 99899 is 101 below the start \(100000\), limit 100/)
+    expect(kernel.engines()[0].state).toBe('paused')
+    expect(seenAfterHalt).toBe(0)
+    // the kill switch closes the position at the next open: bar 4 opens at 89.9
+    const flatten = journal.slice(halted).find((r) => r.type === 'OrderFilled')!.payload as { side: string; amount: number; price: number; owner: string }
+    expect(flatten).toMatchObject({ side: 'sell', amount: 10, price: 89.9, owner: 'manual' })
+  })
+
+  it('fires on a drawdown from the peak equity', () => {
+    const { kernel, journal, feed } = makeKernel({ risk: { maxDrawdown: 0.0005 } })
+    kernel.addEngine('long', scripted('long', { onMarket: (e, ctx) => void (e.type === 'bar' && e.openTime === T0 && ctx.createOrder('BTC/USDT', 'market', 'buy', 10)) }), {})
+    // peak equity 100,100 at close 110; 0.05 % below it is 100,049.95: close 105 gives 100,050 (no), 104.9 gives 100,049 (yes)
+    feed([bar(0, 100, 100, 100, 100), bar(1, 100, 110, 100, 110), bar(2, 110, 110, 105, 105), bar(3, 105, 105, 104.9, 104.9)])
+    const halted = journal.findIndex((r) => r.type === 'TradingStateChanged')
+    const trigger = journal.slice(0, halted).reverse().find((r) => r.type === 'bar')!.payload as { close: number }
+    expect(trigger.close).toBe(104.9)
+    expect((journal[halted].payload as { reason: string }).reason).toMatch(/^drawdown limit/)
+  })
+
   it('gives each engine a seeded random stream: same seed and id, same numbers', () => {
     const draw = () => {
       const { kernel, feed } = makeKernel()

@@ -66,6 +66,10 @@ Broker and account
   --min-amount N, --min-cost N   the market's minimum order amount / notional (default 0)
   --max-order-amount N, --max-position N, --max-open-orders N, --max-orders-per-second N
                          pre-trade risk limits (default none)
+  --max-loss N, --max-drawdown F
+                         kill switch when equity falls N below the start, or a fraction F
+                         below its peak (trading HALTED, engines paused, orders cancelled,
+                         positions closed at market)
 Output
   --json FILE            write the full report as JSON
   --html FILE            write a self-contained HTML report
@@ -112,6 +116,8 @@ const FLAGS = {
   'max-position': { type: 'string' },
   'max-open-orders': { type: 'string' },
   'max-orders-per-second': { type: 'string' },
+  'max-loss': { type: 'string' },
+  'max-drawdown': { type: 'string' },
   json: { type: 'string' },
   html: { type: 'string' },
   journal: { type: 'string' },
@@ -158,7 +164,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     maxOrderAmount: optional(cmd, 'max-order-amount', v['max-order-amount']),
     maxPosition: optional(cmd, 'max-position', v['max-position']),
     maxOpenOrders: optional(cmd, 'max-open-orders', v['max-open-orders']),
-    maxOrdersPerSecond: optional(cmd, 'max-orders-per-second', v['max-orders-per-second'])
+    maxOrdersPerSecond: optional(cmd, 'max-orders-per-second', v['max-orders-per-second']),
+    maxLoss: optional(cmd, 'max-loss', v['max-loss']),
+    maxDrawdown: optional(cmd, 'max-drawdown', v['max-drawdown'])
   }
   const seed = numberFlag(cmd, 'seed', v.seed, 1, (n) => (Number.isInteger(n) ? null : 'must be an integer'))
   const from = timeFlag(cmd, 'from', v.from)

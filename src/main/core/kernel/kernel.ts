@@ -118,7 +118,11 @@ export class Kernel {
   private readonly unindexedOrders: string[] = []
   private draining = false
 
-  constructor(private readonly opts: KernelOptions) {}
+  private readonly watchEquity: boolean
+
+  constructor(private readonly opts: KernelOptions) {
+    this.watchEquity = opts.risk.watchesEquity
+  }
 
   get seq(): number {
     return this.seqNo
@@ -229,6 +233,12 @@ export class Kernel {
     this.currentCause = seq
     if (this.opts.journalMarket && journal) journal.append(++this.journalSeq, ts, event.type, event)
     broker.onMarket(event)
+    // Loss and drawdown limits fire on the first event that marks the account past them, and
+    // close the positions: halting alone would leave the loss running.
+    if (this.watchEquity && this.opts.risk.state !== 'HALTED') {
+      const breach = this.opts.risk.equityBreach(broker.account.equity())
+      if (breach !== null) this.killSwitch('risk-limit', breach, true)
+    }
     const slots = this.slots
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]

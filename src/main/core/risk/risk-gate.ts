@@ -12,6 +12,10 @@ export interface RiskLimits {
   maxOpenOrders?: number
   /** most orders submitted in any 1,000 ms window (event time) */
   maxOrdersPerSecond?: number
+  /** kill switch when equity falls this far below the equity at the start (account currency) */
+  maxLoss?: number
+  /** kill switch when equity falls this fraction below its highest value so far (0.2 = 20 %) */
+  maxDrawdown?: number
 }
 
 export interface RiskDenial {
@@ -26,6 +30,8 @@ export interface RiskDenial {
 export class RiskGate {
   private tradingState: TradingState = 'ACTIVE'
   private readonly recent: number[] = []
+  private startEquity = NaN
+  private peakEquity = -Infinity
 
   constructor(private readonly limits: RiskLimits = {}) {}
 
@@ -39,6 +45,28 @@ export class RiskGate {
 
   get config(): Readonly<RiskLimits> {
     return this.limits
+  }
+
+  /** Whether the equity limits are set (the kernel then reports equity on every market event). */
+  get watchesEquity(): boolean {
+    return this.limits.maxLoss !== undefined || this.limits.maxDrawdown !== undefined
+  }
+
+  /**
+   * Feeds the current equity; returns why the kill switch must fire when a loss or drawdown
+   * limit is passed, else null. An unknown (NaN) equity is skipped, never read as a loss.
+   */
+  equityBreach(equity: number): string | null {
+    if (Number.isNaN(equity)) return null
+    if (Number.isNaN(this.startEquity)) this.startEquity = equity
+    if (equity > this.peakEquity) this.peakEquity = equity
+    const { maxLoss, maxDrawdown } = this.limits
+    const loss = this.startEquity - equity
+    if (maxLoss !== undefined && loss > maxLoss) return `loss limit: equity ${equity} is ${loss} below the start (${this.startEquity}), limit ${maxLoss}`
+    const drawdown = this.peakEquity > 0 ? 1 - equity / this.peakEquity : 0
+    if (maxDrawdown !== undefined && drawdown > maxDrawdown)
+      return `drawdown limit: equity ${equity} is ${(drawdown * 100).toFixed(2)} % below its peak ${this.peakEquity}, limit ${(maxDrawdown * 100).toFixed(2)} %`
+    return null
   }
 
   check(order: OrderRequest, account: AccountView, now: number): RiskDenial | null {
