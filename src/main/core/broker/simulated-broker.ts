@@ -157,7 +157,7 @@ const through = (side: Side, price: number, stop: number): boolean => (side === 
 /**
  * The backtest and paper-trading broker: a simulated venue that fills orders from the market
  * data the kernel feeds it, with fees, slippage, latency and partial fills as configured. The
- * rules are in docs/fill-rules.md; everything here is deterministic.
+ * rules are in README.md, "Fill, fee and accounting rules"; everything here is deterministic.
  */
 export class SimulatedBroker implements Broker {
   readonly outbox: BrokerEvent[] = []

@@ -1,5 +1,5 @@
 /**
- * Chart series of very long runs are thinned for the report (docs/statistics.md, "Chart
+ * Chart series of very long runs are thinned for the report (README.md, "Statistics", "Chart
  * series"): up to `CHART_POINTS` samples are kept as they are; beyond, each bucket of
  * consecutive samples keeps its extremes, so peaks, troughs and the deepest drawdown still show.
  * Statistics are always computed on the full series, before thinning.

@@ -95,7 +95,7 @@ function utcWeekday(ts: number): number {
 }
 
 /**
- * Return periods per year from the timestamps (docs/statistics.md): null with fewer than two
+ * Return periods per year from the timestamps (README.md, "Statistics"): null with fewer than two
  * samples. The market trades on weekends when more than 0.6 * 2/7 of the samples fall on a
  * UTC Saturday or Sunday (365 trading days a year, else 252).
  */

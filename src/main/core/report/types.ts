@@ -61,7 +61,7 @@ export type NonFinite = 'Infinity' | '-Infinity'
 /**
  * Every field is JSON-safe: a value that is undefined (too little data) is null, and an
  * infinite value is null with its sign recorded in `nonFinite`. Fractions, not percent.
- * Definitions: docs/statistics.md.
+ * Definitions: README.md, "Statistics".
  */
 export interface Statistics {
   startTs: number
