@@ -154,6 +154,53 @@ export const VenueProfileSchema = z.strictObject({
 })
 export type VenueProfile = z.infer<typeof VenueProfileSchema>
 
+/**
+ * What live trading requires before it starts: the pre-trade limits plus the limits that fire the
+ * kill switch (loss in the quote currency, drawdown as a fraction of peak equity, and the
+ * dead-man: how long the venue connection may be lost before the session halts and cancels).
+ */
+export const LiveRiskSchema = RiskSettingsSchema.extend({
+  maxLoss: finite.positive(),
+  maxDrawdown: finite.gt(0).lt(1),
+  deadManMs: z.number().int().min(1000).max(3_600_000),
+  /** flatten positions too when a limit or the dead-man fires (cancelling orders always happens) */
+  flattenOnKill: z.boolean()
+})
+export type LiveRisk = z.infer<typeof LiveRiskSchema>
+
+export const ReconcileActionSchema = z.enum(['adopt', 'cancel', 'flatten', 'ignore'])
+
+/** One difference between the journal and the venue found on start, as the reconciliation screen lists it. */
+export const ReconcileItemSchema = z.strictObject({
+  /** position in the report; `reconcile.resolve` refers to it */
+  index: z.number().int().nonnegative(),
+  kind: z.enum(['unknown-order-at-venue', 'order-missing-at-venue', 'fill-not-journaled', 'balance-mismatch', 'position-mismatch']),
+  /** a symbol or a currency */
+  subject: z.string(),
+  /** one line for the table, e.g. "BTC/USDT buy 0.01 @ 50000 open at the venue, not in the journal" */
+  summary: z.string(),
+  detail: z.string(),
+  /** what reconciliation proposes */
+  proposed: ReconcileActionSchema,
+  /** the actions that make sense for this kind */
+  options: z.array(ReconcileActionSchema),
+  /** the user's choice once applied, null while open */
+  chosen: ReconcileActionSchema.nullable()
+})
+export type ReconcileItem = z.infer<typeof ReconcileItemSchema>
+
+export const ReconciliationSchema = z.strictObject({
+  sessionId: id,
+  /** pending: engines stay halted until every item has a choice; resolved: trading resumed */
+  status: z.enum(['pending', 'applying', 'resolved']),
+  items: z.array(ReconcileItemSchema),
+  /** parts of the venue state that could not be read; nothing was concluded about them */
+  unchecked: z.array(z.enum(['open-orders', 'trades', 'balances', 'positions'])),
+  /** errors from applying choices (a cancel the venue refused, ...), newest last */
+  errors: z.array(z.string())
+})
+export type Reconciliation = z.infer<typeof ReconciliationSchema>
+
 /** The version of settings.json this build reads and writes; a newer file is not read (defaults, warning, backup). */
 export const SETTINGS_VERSION = 1
 
@@ -278,6 +325,71 @@ export const COMMANDS = {
     }),
     result: z.strictObject({ sessionId: id })
   },
+  /** live trading on a venue profile of the settings; needs "LIVE" typed and a risk configuration */
+  'live.start': {
+    params: z.strictObject({
+      profileId: z.string().min(1).max(64),
+      symbol: z.string().min(3).max(100),
+      engine: z.string().min(1).max(200).optional(),
+      params: ParamsSchema.optional(),
+      risk: LiveRiskSchema,
+      confirmation: z.literal('LIVE')
+    }),
+    result: z.strictObject({ sessionId: id })
+  },
+  /**
+   * Restarts a journaled paper or live session that did not end (a crash, a kill): it is rebuilt
+   * from the journal and, for live, reconciled with the venue; engines stay halted until
+   * `reconcile.resolve` has a choice for every difference.
+   */
+  'session.resume': {
+    params: z.strictObject({ sessionId: id }),
+    result: z.strictObject({ sessionId: id, reconciliation: ReconciliationSchema })
+  },
+  'reconcile.get': { params: z.strictObject({ sessionId: id }), result: ReconciliationSchema },
+  /** applies the user's choices (at the venue where needed); trading resumes when nothing is left open */
+  'reconcile.resolve': {
+    params: z.strictObject({
+      sessionId: id,
+      choices: z.array(z.strictObject({ index: z.number().int().nonnegative(), action: ReconcileActionSchema })).min(1).max(10_000)
+    }),
+    result: ReconciliationSchema
+  },
+  /** where a venue profile's API keys come from; never the keys themselves */
+  'credentials.status': {
+    params: z.strictObject({ profileId: z.string().min(1).max(64) }),
+    result: z.strictObject({
+      profileId: z.string(),
+      source: z.enum(['keychain', 'env', 'file', 'none']),
+      /** e.g. "encrypted with the OS keychain (gnome-libsecret)", or what is missing */
+      detail: z.string(),
+      /** whether `credentials.set` can store keys here (Electron safeStorage with a real backend) */
+      canStore: z.boolean()
+    })
+  },
+  /** keys typed in the UI go to the main process once, are encrypted with the OS keychain, and never come back */
+  'credentials.set': {
+    params: z.strictObject({ profileId: z.string().min(1).max(64), apiKey: z.string().min(8).max(512), secret: z.string().min(8).max(512) }),
+    result: z.strictObject({ profileId: z.string(), source: z.enum(['keychain', 'env', 'file', 'none']) })
+  },
+  'credentials.clear': { params: z.strictObject({ profileId: z.string().min(1).max(64) }), result: z.strictObject({ cleared: z.boolean() }) },
+  /** replay parity of a journaled paper or live session (the CLI's `theorycraft replay` from the UI) */
+  'journal.replay': {
+    params: z.strictObject({ sessionId: id }),
+    result: z.strictObject({
+      sessionId: id,
+      identical: z.boolean(),
+      marketEvents: count,
+      recorded: count,
+      replayed: count,
+      different: count,
+      missing: count,
+      extra: count,
+      notCompared: count,
+      /** the first divergence in words (seq, both orders), null when identical */
+      firstDivergence: z.string().nullable()
+    })
+  },
   'replay.control': {
     params: z.strictObject({
       sessionId: id,
@@ -321,7 +433,17 @@ export const COMMANDS = {
   'journal.sessions': {
     params: z.strictObject({}),
     result: z.strictObject({
-      sessions: z.array(z.strictObject({ id: z.string(), mode: z.string(), status: z.string(), events: z.number(), startedAt: z.number() }))
+      sessions: z.array(
+        z.strictObject({
+          id: z.string(),
+          mode: z.string(),
+          status: z.string(),
+          events: z.number(),
+          startedAt: z.number(),
+          /** a paper or live session that never ended (crash, kill) and is not running now: `session.resume` restarts it */
+          resumable: z.boolean()
+        })
+      )
     })
   },
   /** settings.json of the data folder, as loaded (a bad file falls back to defaults with warnings) */
@@ -376,6 +498,8 @@ export const PUSHES = {
     tradingState: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
     progress: z.number().min(0).max(1)
   }),
+  /** a session's reconciliation after `session.resume`, on every change; never dropped */
+  reconciliation: ReconciliationSchema,
   book: z.strictObject({ ...sessionRef, symbol: z.string(), ts: z.number(), bids: z.array(levelSchema), asks: z.array(levelSchema), stale: z.boolean() }),
   bars: z.strictObject({
     ...sessionRef,

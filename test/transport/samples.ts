@@ -5,9 +5,43 @@ import { COMMANDS } from '../../src/shared/api'
 
 const broker: BrokerSettings = { cash: 10_000, takerFee: 0.001, makerFee: 0.0005, fixedFee: 0, slippageBps: 1, latencyMs: 0, accountType: 'spot', leverage: 1 }
 
+const reconciliation: CommandResult<'reconcile.get'> = {
+  sessionId: 'live-1',
+  status: 'pending',
+  items: [
+    {
+      index: 0,
+      kind: 'unknown-order-at-venue',
+      subject: 'BTC/USDT',
+      summary: 'BTC/USDT buy 0.01 @ 50000 open at the venue, not in the journal',
+      detail: 'client order id manual-1-7 looks like ours',
+      proposed: 'adopt',
+      options: ['adopt', 'cancel', 'ignore'],
+      chosen: null
+    }
+  ],
+  unchecked: ['positions'],
+  errors: []
+}
+
 export const VALID_PARAMS: { [K in CommandName]: CommandParams<K> } = {
   'app.info': {},
   'mode.set': { mode: 'live', confirmation: 'LIVE' },
+  'live.start': {
+    profileId: 'binance-main',
+    symbol: 'BTC/USDT',
+    engine: 'grid',
+    params: { levels: 4 },
+    risk: { maxOrderAmount: 1, maxOrderNotional: 5000, maxPosition: 2, maxOpenOrders: 10, maxOrdersPerSecond: 5, maxLoss: 500, maxDrawdown: 0.1, deadManMs: 30_000, flattenOnKill: true },
+    confirmation: 'LIVE'
+  },
+  'session.resume': { sessionId: 'live-1' },
+  'reconcile.get': { sessionId: 'live-1' },
+  'reconcile.resolve': { sessionId: 'live-1', choices: [{ index: 0, action: 'cancel' }] },
+  'credentials.status': { profileId: 'binance-main' },
+  'credentials.set': { profileId: 'binance-main', apiKey: 'k'.repeat(16), secret: 's'.repeat(16) },
+  'credentials.clear': { profileId: 'binance-main' },
+  'journal.replay': { sessionId: 'paper-1' },
   'engines.list': {},
   'data.list': {},
   'data.import': { path: '/tmp/bars.csv', symbol: 'BTC/USDT', timeframe: '1m', policy: 'reject' },
@@ -107,7 +141,26 @@ export const VALID_RESULTS: { [K in CommandName]: CommandResult<K> } = {
   'order.cancelAll': { ok: true },
   'killSwitch.press': { sessions: 1, cancelled: 2 },
   'session.list': { sessions: [{ sessionId: 's-1', mode: 'replay', status: 'running', datasetId: 'd', tradingState: 'ACTIVE' }] },
-  'journal.sessions': { sessions: [{ id: 's-1', mode: 'paper', status: 'running', events: 3, startedAt: 0 }] },
+  'journal.sessions': { sessions: [{ id: 's-1', mode: 'paper', status: 'running', events: 3, startedAt: 0, resumable: true }] },
+  'live.start': { sessionId: 'live-1' },
+  'session.resume': { sessionId: 'live-1', reconciliation },
+  'reconcile.get': reconciliation,
+  'reconcile.resolve': { ...reconciliation, status: 'resolved', items: reconciliation.items.map((i) => ({ ...i, chosen: 'cancel' as const })) },
+  'credentials.status': { profileId: 'binance-main', source: 'keychain', detail: 'encrypted with the OS keychain (gnome-libsecret)', canStore: true },
+  'credentials.set': { profileId: 'binance-main', source: 'keychain' },
+  'credentials.clear': { cleared: true },
+  'journal.replay': {
+    sessionId: 'paper-1',
+    identical: false,
+    marketEvents: 1200,
+    recorded: 4,
+    replayed: 4,
+    different: 1,
+    missing: 0,
+    extra: 0,
+    notCompared: 1,
+    firstDivergence: 'seq 120: different (price)'
+  },
   'settings.get': { settings: defaultSettingsSample(), warnings: ['settings.json is empty'], file: '/tmp/data/settings.json' },
   'settings.set': { settings: defaultSettingsSample(), warnings: [], file: '/tmp/data/settings.json' },
   'log.report': { logged: true },
@@ -142,6 +195,7 @@ export const VALID_PUSHES: { [T in PushTopic]: PushPayload<T> } = {
   'sweep.progress': { sweepId: 'sw-1', done: 1, total: 4, results: [summary] },
   'import.progress': { importId: 'imp-1', done: 10, total: 10, finished: true, error: null, datasetId: 'd' },
   'session.state': { sessionId, mode: 'replay', status: 'running', clock: 1_723_075_200_000, speed: 1, tradingState: 'ACTIVE', progress: 0.5 },
+  reconciliation,
   book: { sessionId, symbol: 'BTC/USDT', ts: 1, bids: [[60_000, 1.5], [59_999, 2]], asks: [[60_001, 0.5]], stale: false },
   bars: { sessionId, symbol: 'BTC/USDT', timeframe: '1m', bars: [[0, 1, 2, 0.5, 1.5, 100]] },
   orders: {

@@ -26,6 +26,7 @@ import { deleteDataset, showDataset } from './data-show'
 import { toWorkstationError } from './errors'
 import { ImportService } from './import-service'
 import { journalSessions } from './journal-sessions'
+import { replayJournaledSession, replaySummary } from './journal-replay'
 import type { PaperExchange } from './paper-session'
 import { PaperService } from './paper-service'
 import { ReplayService } from './replay-service'
@@ -224,7 +225,15 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       return { sessions: paper.sessions + replay.sessions, cancelled: paper.cancelled + replay.cancelled }
     }),
     'session.list': command('session.list', () => ({ sessions: [...replays.list().sessions, ...papers.list()] })),
-    'journal.sessions': command('journal.sessions', () => journalSessions(journalPath)),
+    'journal.sessions': command('journal.sessions', () => journalSessions(journalPath, (id) => papers.has(id))),
+    'journal.replay': command('journal.replay', async (p) => replaySummary(await replayJournaledSession(journalPath, p.sessionId))),
+    'live.start': command('live.start', () => notYet()),
+    'session.resume': command('session.resume', () => notYet()),
+    'reconcile.get': command('reconcile.get', () => notYet()),
+    'reconcile.resolve': command('reconcile.resolve', () => notYet()),
+    'credentials.status': command('credentials.status', () => notYet()),
+    'credentials.set': command('credentials.set', () => notYet()),
+    'credentials.clear': command('credentials.clear', () => notYet()),
     'settings.get': command('settings.get', async () => {
       await ready
       return settings.get()
@@ -316,4 +325,8 @@ function runtimeVersions(): Record<string, string> {
     if (typeof v === 'string') out[key] = v
   }
   return out
+}
+
+function notYet(): never {
+  throw new WorkstationError('Unavailable', 'live trading is being wired into the host')
 }

@@ -1,14 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
-import type { BrokerSettings } from '../../../shared/api'
-import { resolveParams, ParamError, type ParamValues } from '../../../shared/engine-params'
-import { defaultMarket, type Market } from '../../../shared/market'
-import type { SimulatedBrokerConfig } from '../../core/broker/config'
-import { Journal, type SessionInfo } from '../../core/journal/journal'
-import { replaySession, type ReplayOrder, type ReplayResult } from '../../core/replay/replay'
-import type { RiskLimits } from '../../core/risk/risk-gate'
-import { brokerConfig } from '../../host/broker-settings'
+import { WorkstationError } from '../../../shared/api'
 import { defaultJournalPath } from '../../host/data-folder'
-import { loadEngine } from '../../host/engine-loader'
+import { describeOrder, replayJournaledSession, type JournalReplay } from '../../host/journal-replay'
 import { parseFlags } from '../args'
 import { CliError } from '../cli-error'
 
@@ -34,18 +27,6 @@ const FLAGS = {
   json: { type: 'string' }
 } as const
 
-/** What a session's stored config must hold to be replayed (paper and backtest sessions both store it). */
-interface StoredConfig {
-  engine: string | null
-  params: Record<string, unknown>
-  broker: BrokerSettings | Omit<SimulatedBrokerConfig, 'markets'>
-  markets?: Market[]
-  symbol?: string
-  risk?: RiskLimits
-  seed?: number
-  closeAtEnd?: 'none' | 'close' | 'open'
-}
-
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseFlags('replay', argv, FLAGS)
   if (v.help) {
@@ -57,35 +38,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new CliError(`replay: unexpected argument "${positionals[1]}"`)
   const path = v.journal ?? defaultJournalPath()
   if (!existsSync(path)) throw new CliError(`replay: no journal at ${path}`, 1)
-  const journal = Journal.open(path, { readonly: true })
-  let session: SessionInfo
-  let result: ReplayResult
+  let replay: JournalReplay
   try {
-    const found = journal.getSession(sessionId)
-    if (found === undefined) throw new CliError(`replay: no session "${sessionId}" in ${path} (see "theorycraft journal list --journal ${path}")`, 1)
-    session = found
-    const config = storedConfig(session)
-    const definition = await loadEngine(config.engine!)
-    let values: ParamValues
-    try {
-      values = resolveParams(definition.params, config.params)
-    } catch (err) {
-      if (err instanceof ParamError) throw new CliError(`replay: session ${sessionId}: config.params: ${err.message}`, 1)
-      throw err
-    }
-    const markets = config.markets ?? marketsFromEvents(journal, sessionId, config)
-    const broker = 'initialCash' in config.broker ? config.broker : brokerConfig(config.broker, markets[0])
-    result = replaySession(journal.events(sessionId), {
-      engines: [{ id: definition.name, definition, values }],
-      broker,
-      markets,
-      risk: config.risk ?? {},
-      seed: config.seed ?? 1,
-      closeAtEnd: config.closeAtEnd
-    })
-  } finally {
-    journal.close()
+    replay = await replayJournaledSession(path, sessionId)
+  } catch (err) {
+    if (!(err instanceof WorkstationError)) throw err
+    const hint = err.type === 'NotFound' ? ` (see "theorycraft journal list --journal ${path}")` : ''
+    throw new CliError(`replay: ${err.message}${hint}`, 1)
   }
+  const { session, result } = replay
   const c = result.comparison
   if (v.json) writeFileSync(v.json, JSON.stringify({ sessionId, mode: session.mode, ...result }, null, 2))
   const lines = [
@@ -97,44 +58,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (d === null) lines.push('replay parity: IDENTICAL')
   else {
     lines.push(`replay parity: DIVERGED; first divergence at seq ${d.seq}: ${d.kind}${d.fields.length ? ` (${d.fields.join(', ')})` : ''}`)
-    lines.push(`  recorded  ${describe(d.recorded)}`)
-    lines.push(`  replayed  ${describe(d.replayed)}`)
+    lines.push(`  recorded  ${describeOrder(d.recorded)}`)
+    lines.push(`  replayed  ${describeOrder(d.replayed)}`)
   }
   process.stdout.write(`${lines.join('\n')}\n`)
   return c.identical ? 0 : 1
-}
-
-function storedConfig(session: SessionInfo): StoredConfig {
-  const c = session.config as Partial<StoredConfig> | null
-  const where = `replay: session ${session.id} (${session.mode})`
-  if (session.mode === 'replay') throw new CliError(`${where}: a replay session holds no recorded decisions to compare`, 1)
-  if (typeof c !== 'object' || c === null) throw new CliError(`${where}: its stored config is not an object`, 1)
-  if (typeof c.engine !== 'string' || c.engine === '') throw new CliError(`${where}: config.engine: the session ran no engine, so there are no decisions to replay`, 1)
-  if (typeof c.broker !== 'object' || c.broker === null) throw new CliError(`${where}: config.broker is missing`, 1)
-  if (c.markets !== undefined && (!Array.isArray(c.markets) || c.markets.length === 0)) throw new CliError(`${where}: config.markets must be a non-empty list`, 1)
-  return { ...c, engine: c.engine, params: c.params ?? {}, broker: c.broker } as StoredConfig
-}
-
-/**
- * Sessions journaled before their config recorded markets: the default market of each symbol
- * traded (what a backtest without precision flags used).
- */
-function marketsFromEvents(journal: Journal, sessionId: string, config: StoredConfig): Market[] {
-  const symbols = new Set<string>()
-  if (config.symbol) symbols.add(config.symbol)
-  else {
-    for (const r of journal.events(sessionId, { types: ['bar', 'trade', 'quote', 'book'] })) {
-      symbols.add((r.payload as { symbol: string }).symbol)
-      break
-    }
-  }
-  if (symbols.size === 0) return [defaultMarket('UNKNOWN/USD')]
-  return [...symbols].map((s) => defaultMarket(s))
-}
-
-function describe(o: ReplayOrder | null): string {
-  if (o === null) return '(none)'
-  const price = o.price === null ? '' : ` @ ${o.price}`
-  const stop = o.stopPrice === null ? '' : ` stop ${o.stopPrice}`
-  return `seq ${o.seq} after market event ${o.marketSeq}: ${o.engine} ${o.clientOrderId} ${o.symbol} ${o.type} ${o.side} ${o.amount}${price}${stop}`
 }
