@@ -98,9 +98,11 @@ const COMPARED: readonly (keyof ReplayOrder)[] = ['marketSeq', 'engine', 'client
  * Re-runs engines on a journal's market events, in journal order and at their recorded times,
  * with a fresh kernel, virtual clock and simulated broker, and compares the engines' orders with
  * the recorded ones. Broker events are not fed: the simulated broker makes them anew, so a
- * paper session (whose broker was the same simulation) must come out identical. The user's
- * engine controls (pause, resume, stop) are applied where the journal has them; manual orders
- * and the kill switch are not replayed.
+ * paper session (whose broker was the same simulation) must come out identical. What the user
+ * did is applied where the journal has it, since it changes what the engines decide on (their
+ * position, the trading state, the event sequence): engine controls (pause, resume, stop),
+ * orders from the ticket, and the kill switch with its flattening orders. Not replayed: manual
+ * cancels and denied manual orders (the journal does not hold their requests).
  */
 export function replaySession(records: Iterable<ReplayRecord>, options: ReplayOptions): ReplayResult {
   const engineIds = new Set(options.engines.map((e) => e.id))
@@ -126,11 +128,21 @@ export function replaySession(records: Iterable<ReplayRecord>, options: ReplayOp
   let notCompared = 0
   let recordedMarket = 0
   let marketEvents = 0
+  // A user's kill switch is applied once the rows it caused have been read (they tell whether it
+  // flattened): before the next input, which is what the live kernel saw next too.
+  let kill: { by: string; reason: string; flatten: boolean } | null = null
+  const applyKill = () => {
+    if (kill === null) return
+    kernel.killSwitch(kill.by, kill.reason, kill.flatten)
+    kernel.advanceTo(kernel.now())
+    kill = null
+  }
   for (const r of records) {
     if (MARKET_TYPES.has(r.type)) {
       const payload = r.payload as MarketEvent | null
       if (typeof payload !== 'object' || payload === null || payload.type !== r.type)
         throw new ReplayError(`journal event seq ${r.seq}: a ${r.type} event whose payload is not a ${r.type} market event`)
+      applyKill()
       recordedMarket = r.seq
       marketEvents++
       kernel.processMarket({ ...payload, ts: r.ts } as MarketEvent)
@@ -140,13 +152,27 @@ export function replaySession(records: Iterable<ReplayRecord>, options: ReplayOp
         throw new ReplayError(`journal event seq ${r.seq}: OrderSubmitted without an order`)
       if (engineIds.has(order.owner)) recorded.push(orderOf(r.seq, recordedMarket, order))
       else notCompared++
+      if (order.owner !== 'manual') continue
+      if (kill !== null && order.clientOrderId.startsWith('kill-')) kill.flatten = true
+      else {
+        applyKill()
+        replayManualOrder(kernel, order)
+      }
+    } else if (r.type === 'TradingStateChanged') {
+      // a loss or drawdown limit fires again by itself in the replay; anything else that halted was a kill switch
+      const { state, by, reason } = (r.payload ?? {}) as { state?: string; by?: string; reason?: string }
+      if (state === 'HALTED' && by !== undefined && by !== 'risk-limit') kill = { by, reason: reason ?? '', flatten: false }
     } else if (r.type === 'EngineStateChanged') {
       // the user's pause / resume / stop is part of what the engine decided under
       const { engineId, reason } = (r.payload ?? {}) as { engineId?: string; reason?: string }
       const control = reason === undefined ? undefined : USER_CONTROLS.get(reason)
-      if (engineId !== undefined && engineIds.has(engineId) && control !== undefined) control(kernel, engineId)
+      if (engineId !== undefined && engineIds.has(engineId) && control !== undefined) {
+        applyKill()
+        control(kernel, engineId)
+      }
     }
   }
+  applyKill()
   if (marketEvents === 0)
     throw new ReplayError('the journal holds no market events for this session: only sessions that journaled them (paper, live, or a backtest run with --journal-market) can be replayed')
   const closeAtEnd = options.closeAtEnd ?? 'none'
@@ -195,6 +221,19 @@ export function compareOrders(recorded: readonly ReplayOrder[], replayed: readon
     notCompared,
     firstDivergence: divergences[0] ?? null
   }
+}
+
+/** The order ticket's order, as the session's controls placed it: submitted, then settled at the current time. */
+function replayManualOrder(kernel: Kernel, o: OrderRequest): void {
+  kernel.submitManualOrder(o.symbol, o.type, o.side, o.amount, o.price ?? undefined, {
+    clientOrderId: o.clientOrderId,
+    stopPrice: o.stopPrice ?? undefined,
+    timeInForce: o.timeInForce,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
+    ...(o.cost !== null ? { cost: o.cost } : {})
+  })
+  kernel.advanceTo(kernel.now())
 }
 
 function orderOf(seq: number, marketSeq: number, o: OrderRequest): ReplayOrder {
