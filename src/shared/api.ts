@@ -72,7 +72,7 @@ export const QualityReportSchema = z.object({
   rowsDropped: count,
   missingBars: count,
   syntheticBars: count,
-  sessions: z.enum(['24x7', 'weekdays']).optional(),
+  sessions: z.enum(['24x7', 'weekdays', 'us-equity-regular', 'us-equity-extended']).optional(),
   outlierSigma: z.number(),
   /** the first issues by line (at most 1000); `issuesTruncated` says when there were more */
   issues: z.array(z.strictObject({ line: z.number().int(), kind: z.string(), message: z.string() })),

@@ -204,7 +204,7 @@ describe('workstation: importing into the market-data store', () => {
 })
 
 describe('workstation: modes and listings', () => {
-  it('mode.set: backtest, replay and paper are available, live is not yet, live needs LIVE', async () => {
+  it('mode.set: backtest, replay, paper and live are available, live needs LIVE', async () => {
     expect(await t.h['mode.set']({ mode: 'replay' })).toEqual({ mode: 'replay' })
     expect((await t.h['app.info']({})).mode).toBe('replay')
     expect(await t.h['mode.set']({ mode: 'backtest' })).toEqual({ mode: 'backtest' })
@@ -212,8 +212,9 @@ describe('workstation: modes and listings', () => {
     expect(await t.h['mode.set']({ mode: 'backtest' })).toEqual({ mode: 'backtest' })
     expect(await errorOf(t.h['mode.set']({ mode: 'live' }))).toMatchObject({ type: 'ValidationError', message: expect.stringMatching(/LIVE/) })
     expect(await errorOf(t.h['mode.set']({ mode: 'live', confirmation: 'live' }))).toMatchObject({ type: 'ValidationError' })
-    expect(await errorOf(t.h['mode.set']({ mode: 'live', confirmation: 'LIVE' }))).toMatchObject({ type: 'Unavailable', message: expect.stringMatching(/^live trading arrives with the live-trading work \(issue 5\)/) })
     expect((await t.h['app.info']({})).mode).toBe('backtest')
+    expect(await t.h['mode.set']({ mode: 'live', confirmation: 'LIVE' })).toEqual({ mode: 'live' })
+    expect(await t.h['mode.set']({ mode: 'backtest' })).toEqual({ mode: 'backtest' })
   })
 
   it('app.info, engines.list, session.list and parameter validation', async () => {
@@ -221,7 +222,7 @@ describe('workstation: modes and listings', () => {
     expect(info.dataFolder).toBe(t.dataFolder)
     expect(info.versions.node).toBe(process.versions.node)
     const { engines } = await t.h['engines.list']({})
-    expect(engines.map((e) => e.name).sort()).toEqual(['breakout', 'grid', 'rsi-reversion', 'sma-cross'])
+    expect(engines.map((e) => e.name).sort()).toEqual(['breakout', 'buy-and-hold', 'grid', 'rsi-reversion', 'sma-cross'])
     expect(engines.find((e) => e.name === 'sma-cross')!.params.fast).toMatchObject({ type: 'integer', default: 10 })
     expect(await t.h['session.list']({})).toEqual({ sessions: [] })
     expect(await errorOf(t.h['app.info']({ extra: 1 } as never))).toMatchObject({ type: 'ValidationError' })

@@ -11,6 +11,7 @@ import { defaultJournalPath, defaultStorePath } from '../../host/data-folder'
 import { acquireWriterLock, WriterLockError, type WriterLock } from '../../host/writer-lock'
 import { loadMarketData, loadStoredSeries, type LoadedMarketData } from '../../host/load-market-data'
 import { DataQualityError } from '../../core/data/errors'
+import { isLeanSource, leanLayout } from '../../core/data/lean'
 import { APP_VERSION } from '../../host/app-version'
 import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } from '../args'
 import { CliError } from '../cli-error'
@@ -25,25 +26,34 @@ Runs an engine over bars or trades from a file or the market-data store with the
 broker, in virtual time.
 
 Data
-  --data FILE            CSV / JSON / .gz file of bars, trades or quotes (format detected)
+  --data FILE            CSV / JSON / .gz file of bars, trades or quotes (format detected), or
+                         LEAN data: a ticker folder such as Data/equity/usa/minute/spy (every
+                         day's trade zip, plus the quote zips when present) or one LEAN zip
   --series ID            a series of the market-data store instead (see "theorycraft data list");
                          its symbol, instrument, fingerprint and quality report come from the store
   --store PATH           the market-data store (default: the data folder's market-data.sqlite)
   --symbol SYM           symbol of the data (default: from the file name)
   --timeframe TF         bar timeframe (1m, 5m, 1h, 1d, 1w, 1M); with trades: build bars of it
-  --format NAME          force a format (see "theorycraft import --help"); --data only
+  --format NAME          force a format (see "theorycraft import --help"; lean for LEAN zips); --data only
   --timezone TZ          zone of timestamps that have none (IANA name or +02:00; default UTC)
   --stamp open|close     whether a bar's time in the file is its open or its close (default open);
                          --data only
   --policy P             data-quality policy: reject | drop | keep-gaps | forward-fill (default
                          keep-gaps); --data only (a stored series was gated when it was imported)
+  --adjust raw|adjusted  LEAN equities: prices × the factor file's price × split factor of the
+                         first row dated on or after each bar (default adjusted when the factor
+                         file exists, as LEAN does)
+  --session regular|extended
+                         LEAN usa equities: regular hours 09:30-16:00 New York only (default,
+                         as LEAN does) or the whole file (pre- and post-market)
   --from T, --to T       time range (ISO date/time, UTC unless zoned, or epoch ms)
   --also TF              also hand engines bars of a higher timeframe TF, built from the data
                          (each one once it has closed; repeatable)
   --indicator SPEC       an indicator layer: name=indicator(k=v,…)[@TF], e.g. ema50=ema(period=50)@1h;
                          engines get its values as indicator events right after each bar (repeatable)
 Engine
-  --engine NAME|FILE     built-in engine (sma-cross, rsi-reversion, breakout, grid) or a .ts/.js file
+  --engine NAME|FILE     built-in engine (sma-cross, rsi-reversion, breakout, grid, buy-and-hold)
+                         or a .ts/.js file
   --param k=v            engine parameter (repeatable)
 Broker and account
   --cash N               initial cash in the quote currency (default 10000)
@@ -51,6 +61,11 @@ Broker and account
                          with --series), e.g. 0.001 = 0.1%
   --maker-fee RATE       maker fee (default: same as --fee, or the stored instrument's)
   --fixed-fee N          fixed fee per fill in the quote currency (default 0)
+  --fee-per-unit N       fee per unit (share) filled, in the quote currency (default 0), e.g.
+                         Interactive Brokers' fixed US-equity pricing: --fee-per-unit 0.005
+                         --fee-min 1 --fee-max-rate 0.01
+  --fee-min N            minimum of the per-unit fee per fill (default 0)
+  --fee-max-rate F       cap of the per-unit fee as a fraction of the fill's value (default none)
   --slippage BPS         slippage on taker fills in basis points (default 0)
   --latency MS           order latency to the simulated venue (default 0)
   --account spot|margin  spot = long only; margin allows shorts up to --leverage (default margin)
@@ -99,6 +114,11 @@ const FLAGS = {
   fee: { type: 'string' },
   'maker-fee': { type: 'string' },
   'fixed-fee': { type: 'string' },
+  'fee-per-unit': { type: 'string' },
+  'fee-min': { type: 'string' },
+  'fee-max-rate': { type: 'string' },
+  adjust: { type: 'string' },
+  session: { type: 'string' },
   slippage: { type: 'string' },
   latency: { type: 'string' },
   account: { type: 'string' },
@@ -137,11 +157,11 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   if (!v.data && !v.series) throw new CliError('backtest: --data FILE is required (or --series ID for a series of the market-data store)\nRun "theorycraft backtest --help" for the flags.')
   if (v.data && v.series) throw new CliError('backtest: give either --data FILE or --series ID, not both')
   if (v.series) {
-    for (const flag of ['format', 'stamp', 'policy'] as const) {
+    for (const flag of ['format', 'stamp', 'policy', 'adjust', 'session'] as const) {
       if (v[flag] !== undefined) throw new CliError(`backtest: --${flag} applies to --data files; a stored series was gated when it was imported`)
     }
   } else if (v.store !== undefined) throw new CliError('backtest: --store applies to --series')
-  if (!v.engine) throw new CliError('backtest: --engine NAME|FILE is required (built-in: sma-cross, rsi-reversion, breakout, grid)')
+  if (!v.engine) throw new CliError('backtest: --engine NAME|FILE is required (built-in: sma-cross, rsi-reversion, breakout, grid, buy-and-hold)')
   const cmd = 'backtest'
   const oneOf = (name: string, raw: string | undefined, allowed: readonly string[], fallback: string) => {
     if (raw === undefined) return fallback
@@ -154,7 +174,14 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     initialCash: numberFlag(cmd, 'cash', v.cash, 10_000, positive),
     accountType: oneOf('account', v.account, ['spot', 'margin'], 'margin') as 'spot' | 'margin',
     leverage: numberFlag(cmd, 'leverage', v.leverage, 1, positive),
-    fees: { taker: fee, maker: numberFlag(cmd, 'maker-fee', v['maker-fee'], fee, nonNegative), fixed: numberFlag(cmd, 'fixed-fee', v['fixed-fee'], 0, nonNegative) },
+    fees: {
+      taker: fee,
+      maker: numberFlag(cmd, 'maker-fee', v['maker-fee'], fee, nonNegative),
+      fixed: numberFlag(cmd, 'fixed-fee', v['fixed-fee'], 0, nonNegative),
+      perUnit: numberFlag(cmd, 'fee-per-unit', v['fee-per-unit'], 0, nonNegative),
+      min: numberFlag(cmd, 'fee-min', v['fee-min'], 0, nonNegative),
+      maxRate: v['fee-max-rate'] === undefined ? null : numberFlag(cmd, 'fee-max-rate', v['fee-max-rate'], 0, (n) => (n > 0 && n <= 1 ? null : 'must be a fraction in (0, 1]'))
+    },
     slippage: v.slippage === undefined ? { kind: 'none' } : { kind: 'bps', bps: numberFlag(cmd, 'slippage', v.slippage, 0, nonNegative) },
     latencyMs: numberFlag(cmd, 'latency', v.latency, 0, nonNegative),
     barFill: oneOf('fill', v.fill, ['next-open', 'same-close'], 'next-open') as 'next-open' | 'same-close',
@@ -181,7 +208,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     symbol = data.stored!.series.symbol
     if (v.symbol !== undefined && v.symbol !== symbol) throw new CliError(`backtest: series ${v.series} holds ${symbol}, not ${v.symbol}`)
   } else {
-    symbol = v.symbol ?? basename(v.data!).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
+    symbol = v.symbol ?? defaultSymbol(v.data!, v.format)
     const progress = new ProgressLine('reading data', 'bytes')
     try {
       data = await loadMarketData(v.data!, {
@@ -191,6 +218,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
         timezone: v.timezone,
         stamp: v.stamp,
         policy: v.policy,
+        adjust: oneOf('adjust', v.adjust, ['raw', 'adjusted'], '') || undefined,
+        session: oneOf('session', v.session, ['regular', 'extended'], '') || undefined,
         onProgress: (done, total) => progress.update(done, total)
       })
     } catch (err) {
@@ -210,6 +239,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const base = instrument ?? defaultMarket(symbol)
   const market: Market = {
     ...base,
+    // The rates the broker charges, so that engines see them in ctx.market() (null: the market's own).
+    taker: broker.fees!.taker ?? base.taker,
+    maker: broker.fees!.maker ?? base.maker,
     precision: {
       price: numberFlag(cmd, 'price-step', v['price-step'], base.precision.price, positive),
       amount: numberFlag(cmd, 'amount-step', v['amount-step'], base.precision.amount, positive)
@@ -315,6 +347,18 @@ function lockJournal(journalPath: string): WriterLock {
 /** Where the data came from: the file, or the store and series. */
 function dataSource(file: string | undefined, data: LoadedMarketData): Record<string, string> {
   return data.stored ? { store: data.stored.store, series: data.stored.series.id } : { data: file! }
+}
+
+/** The symbol of a data file: LEAN's ticker in capitals (SPY), else the file name without extensions. */
+function defaultSymbol(data: string, format: string | undefined): string {
+  if (format === 'lean' || (format === undefined && isLeanSource(data))) {
+    try {
+      return leanLayout(data).ticker.toUpperCase()
+    } catch {
+      // not LEAN after all: loading the data reports why
+    }
+  }
+  return basename(data).replace(/(\.(csv|json|txt|gz|zip))+$/i, '')
 }
 
 function optional(cmd: string, name: string, raw: string | undefined): number | undefined {

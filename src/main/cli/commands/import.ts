@@ -26,6 +26,10 @@ series id. "theorycraft backtest --series ID" runs on it.
                          ${IMPORT_FORMATS.join(', ')}
   --timezone TZ          zone of timestamps written without one (IANA name or +02:00; default UTC)
   --stamp open|close     whether a bar's time in the file is its open or its close (default open)
+  --adjust raw|adjusted  LEAN equities: factor-file adjustment (default adjusted when the factor
+                         file exists); a LEAN ticker folder imports its trade bars
+  --session regular|extended
+                         LEAN usa equities: regular hours only (default) or the whole file
   --policy P             what the quality gate does with bad rows (default keep-gaps):
                            reject        any row error stores nothing (with --append, so does
                                          an overlapping row that differs from the stored one)
@@ -49,6 +53,8 @@ const FLAGS = {
   timezone: { type: 'string' },
   stamp: { type: 'string' },
   policy: { type: 'string' },
+  adjust: { type: 'string' },
+  session: { type: 'string' },
   store: { type: 'string' },
   series: { type: 'string' },
   append: { type: 'boolean' },
@@ -81,7 +87,9 @@ export async function importCommand(argv: string[]): Promise<number> {
       format: v.format as ImportOptions['format'],
       timezone: v.timezone,
       stamp: v.stamp as ImportOptions['stamp'],
-      policy: v.policy as ImportOptions['policy']
+      policy: v.policy as ImportOptions['policy'],
+      adjust: v.adjust as ImportOptions['adjust'],
+      session: v.session as ImportOptions['session']
     }
     const progress = new ProgressLine('importing', 'bytes')
     let result

@@ -2,7 +2,7 @@ import type { Market, Side } from '../../../shared/market'
 import type { BalanceView, OrderRequest, OrderView, PositionView } from '../../../shared/orders'
 import type { OrderTracker } from '../orders/order-tracker'
 import type { AccountView } from './broker'
-import { clean, lessOrClose, stepDecimals } from './numbers'
+import { clean, floorToStep, lessOrClose, stepDecimals } from './numbers'
 
 export interface AccountSettings {
   currency: string
@@ -10,8 +10,8 @@ export interface AccountSettings {
   markets: readonly Market[]
   type: 'spot' | 'margin'
   leverage: number
-  /** null rates: the market's own maker/taker */
-  fees: { maker: number | null; taker: number | null; fixed: number }
+  /** null rates: the market's own maker/taker; perUnit/min/maxRate: the per-unit fee (config.ts) */
+  fees: { maker: number | null; taker: number | null; fixed: number; perUnit?: number; min?: number; maxRate?: number | null }
 }
 
 interface PositionState {
@@ -78,6 +78,43 @@ export class Account implements AccountView {
 
   get fixedFee(): number {
     return this.fees.fixed
+  }
+
+  /**
+   * The per-unit part of one fill's fee: perUnit × amount, raised to `min` when below it, else
+   * capped at maxRate × the fill's value (the minimum wins over the cap, as in Interactive
+   * Brokers' fixed pricing and LEAN's model of it).
+   */
+  unitFee(price: number, amount: number): number {
+    const perUnit = this.fees.perUnit ?? 0
+    const min = this.fees.min ?? 0
+    if (perUnit === 0 && min === 0) return 0
+    const fee = perUnit * amount
+    if (fee < min) return min
+    const maxRate = this.fees.maxRate ?? null
+    return maxRate !== null && fee > maxRate * price * amount ? maxRate * price * amount : fee
+  }
+
+  /** The fee of one fill: rate × value + fixed + the per-unit part. */
+  fee(symbol: string, liquidity: 'maker' | 'taker', price: number, amount: number): number {
+    return this.feeRate(symbol, liquidity) * price * amount + this.fees.fixed + this.unitFee(price, amount)
+  }
+
+  /**
+   * The largest amount (floored to `step`) whose value and taker fees fit in `cost`:
+   * cost / (price × (1 + taker) + perUnit); when that amount's per-unit fee is raised to the
+   * minimum, (cost − min) / (price × (1 + taker)); when it is capped, cost / (price × (1 + taker + maxRate)).
+   */
+  affordable(symbol: string, cost: number, price: number, step: number): number {
+    const unit = price * (1 + this.feeRate(symbol, 'taker'))
+    const perUnit = this.fees.perUnit ?? 0
+    const min = this.fees.min ?? 0
+    const amount = floorToStep(cost / (unit + perUnit), step)
+    if (perUnit === 0 && min === 0) return amount
+    if (perUnit * amount < min) return Math.min(amount, floorToStep(Math.max(0, cost - min) / unit, step))
+    const maxRate = this.fees.maxRate ?? null
+    if (maxRate !== null && perUnit > maxRate * price) return floorToStep(cost / (price * (1 + this.feeRate(symbol, 'taker') + maxRate)), step)
+    return amount
   }
 
   /** Cash in the account currency (negative on a leveraged margin long). */
@@ -214,7 +251,7 @@ export class Account implements AccountView {
     const amount = order.cost !== null ? order.cost / (refPrice * (1 + this.feeRate(order.symbol, 'taker'))) : order.amount
     if (this.type === 'margin') return this.checkMargin(order.symbol, order.side, amount, refPrice)
     if (order.side === 'buy') {
-      const need = amount * refPrice * (1 + this.maxRate(order.symbol)) + this.fees.fixed
+      const need = amount * refPrice * (1 + this.maxRate(order.symbol)) + this.fees.fixed + this.unitFee(refPrice, amount)
       const free = this.cash - this.reservedQuote()
       return lessOrClose(need, free) ? null : `insufficient balance: needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
     }
@@ -226,7 +263,7 @@ export class Account implements AccountView {
   checkFill(orderId: string, symbol: string, side: Side, price: number, amount: number, rate: number): string | null {
     if (this.type === 'margin') return this.checkMargin(symbol, side, amount, price)
     if (side === 'buy') {
-      const need = amount * price * (1 + rate) + this.fees.fixed
+      const need = amount * price * (1 + rate) + this.fees.fixed + this.unitFee(price, amount)
       const free = this.cash - this.reservedQuote(orderId)
       return lessOrClose(need, free) ? null : `needs ${fmt(need)} ${this.currency}, ${fmt(free)} free`
     }
@@ -284,7 +321,7 @@ export class Account implements AccountView {
       used +=
         o.cost !== null && o.filled === 0
           ? o.cost + this.fees.fixed
-          : o.remaining * this.refPrice(o) * (1 + this.maxRate(o.symbol)) + this.fees.fixed
+          : o.remaining * this.refPrice(o) * (1 + this.maxRate(o.symbol)) + this.fees.fixed + this.unitFee(this.refPrice(o), o.remaining)
     }
     return used
   }

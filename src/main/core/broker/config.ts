@@ -38,7 +38,15 @@ export const SimulatedBrokerConfigSchema = z.strictObject({
       maker: rate.nullable().default(null),
       taker: rate.nullable().default(null),
       /** per fill, in the account currency */
-      fixed: z.number().finite().nonnegative().default(0)
+      fixed: z.number().finite().nonnegative().default(0),
+      /**
+       * per-unit fee (Interactive Brokers' fixed equity model: 0.005 per share, min 1, max 1 %):
+       * perUnit × amount per fill, raised to `min` when below it, else capped at `maxRate` × the
+       * fill's value (null: no cap); 0 turns it off, `min` included
+       */
+      perUnit: z.number().finite().nonnegative().default(0),
+      min: z.number().finite().nonnegative().default(0),
+      maxRate: z.number().finite().positive().max(1).nullable().default(null)
     })
     .prefault({}),
   slippage: SlippageSchema.default({ kind: 'none' }),

@@ -104,6 +104,10 @@ interface SymbolVenue {
   /** the bar timeframe that fills orders (the first one seen) */
   fillTimeframe: string | undefined
   lastBar: BarEvent | undefined
+  /** a usable quote has been seen: from then on market orders fill on quotes only */
+  quoted: boolean
+  /** a bar has been seen: from then on quotes no longer mark the symbol */
+  barFed: boolean
   /** working orders in arrival order; orders that are done are dropped lazily */
   working: SimOrder[]
 }
@@ -437,7 +441,7 @@ export class SimulatedBroker implements Broker {
   private venueOf(symbol: string): SymbolVenue {
     let v = this.findVenue(symbol)
     if (v === undefined) {
-      v = { symbol, fillTimeframe: undefined, lastBar: undefined, working: [] }
+      v = { symbol, fillTimeframe: undefined, lastBar: undefined, quoted: false, barFed: false, working: [] }
       this.venues.set(symbol, v)
       this.recentVenue = v
     }
@@ -474,14 +478,16 @@ export class SimulatedBroker implements Broker {
   }
 
   private onBar(bar: BarEvent): void {
+    const v = this.venueOf(bar.symbol)
+    v.barFed = true
     if (bar.closed) {
-      const v = this.venueOf(bar.symbol)
       if (v.fillTimeframe === undefined) v.fillTimeframe = bar.timeframe
       if (v.fillTimeframe === bar.timeframe) {
         const orders = this.ordersOf(bar.symbol)
         const venue = orders.length > 0 ? this.venue('bar', bar.symbol, bar.ts, bar.openTime, bar.seq, bar, bar.volume, bar.volume, undefined) : undefined
         for (const o of orders) {
-          if (o.phase === 'working' && bar.openTime >= o.eligibleFrom) this.matchBar(o, bar, venue!)
+          // with quotes in the feed a market order takes the next quote, not the next bar's open
+          if (o.phase === 'working' && bar.openTime >= o.eligibleFrom && !(v.quoted && o.request.type === 'market')) this.matchBar(o, bar, venue!)
         }
         v.lastBar = bar
       }
@@ -533,7 +539,11 @@ export class SimulatedBroker implements Broker {
 
   private onQuote(q: QuoteEvent): void {
     const usable = q.bid > 0 && q.ask > 0
-    if (usable) this.topOfBook.set(q.symbol, { bid: q.bid, ask: q.ask })
+    const v = this.venueOf(q.symbol)
+    if (usable) {
+      this.topOfBook.set(q.symbol, { bid: q.bid, ask: q.ask })
+      v.quoted = true
+    }
     const orders = this.ordersOf(q.symbol)
     if (orders.length > 0) {
       const venue = this.venue('quote', q.symbol, q.ts, q.ts, q.seq, undefined, q.askSize, q.bidSize, usable ? q.ask - q.bid : undefined)
@@ -542,7 +552,8 @@ export class SimulatedBroker implements Broker {
         if (o.phase === 'working' && q.ts >= o.eligibleFrom && price > 0) this.matchPrint(o, price, venue)
       }
     }
-    if (usable) this.account.setMark(q.symbol, (q.bid + q.ask) / 2)
+    // a symbol fed by bars is marked at bar closes (trade prices), not at quote mids
+    if (usable && !v.barFed) this.account.setMark(q.symbol, (q.bid + q.ask) / 2)
   }
 
   /**
@@ -747,7 +758,7 @@ export class SimulatedBroker implements Broker {
     const m = o.market!
     // An equity-fraction order is sized from the equity at the fill, after earlier fills of this event.
     const cost = r.equityFraction != null ? r.equityFraction * this.account.equity() : r.cost
-    const amount = cost > 0 ? floorToStep(cost / (price * (1 + this.account.feeRate(r.symbol, 'taker'))), m.precision.amount) : 0
+    const amount = cost > 0 ? this.account.affordable(r.symbol, cost, price, m.precision.amount) : 0
     if (amount <= 0 || amount < m.limits.amount.min) {
       this.finish(o, 'cancel', `below minimum amount at fill: ${cost} ${m.quote} buys ${amount} ${m.base} at ${price}`, venue.ts, venue.cause)
       return false
@@ -802,7 +813,7 @@ export class SimulatedBroker implements Broker {
       this.finish(o, 'cancel', `insufficient balance at fill: ${problem}`, ts, cause)
       return 0
     }
-    const fee = rate * price * amount + this.account.fixedFee
+    const fee = this.account.fee(r.symbol, liquidity, price, amount)
     this.account.applyFill(r.symbol, r.side, price, amount, fee)
     const decimals = stepDecimals(m.precision.amount)
     o.filled = clean(o.filled + amount, decimals)

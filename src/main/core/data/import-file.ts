@@ -4,6 +4,7 @@ import { importBars } from './import-bars'
 import { IMPORT_FORMATS, type ImportOptions, type ImportResult, type ProgressCallback } from './import-report'
 import { importQuotes } from './import-quotes'
 import { importTrades } from './import-trades'
+import { isLeanSource, readLean, type LeanOptions } from './lean'
 import { TextFile } from './text-file'
 
 /**
@@ -19,6 +20,9 @@ export async function importFile(path: string, options: ImportOptions = {}, onPr
   if (options.kind !== undefined && !['bars', 'trades', 'quotes'].includes(options.kind)) {
     throw new ImportOptionsError('kind', `${JSON.stringify(options.kind)} is not bars, trades or quotes`)
   }
+  if (options.format === 'lean' || (options.format === undefined && isLeanSource(path))) return importLean(path, options)
+  if (options.adjust !== undefined) throw new ImportOptionsError('adjust', 'applies to LEAN data only')
+  if (options.session !== undefined) throw new ImportOptionsError('session', 'applies to LEAN data only')
   const file = new TextFile(path)
   const spec = await detectFormat(file, options)
   let result: ImportResult
@@ -35,4 +39,30 @@ export async function importFile(path: string, options: ImportOptions = {}, onPr
   }
   if (result.report.quality.policy === 'reject' && result.report.quality.errors > 0) throw new DataQualityError(result.report)
   return result
+}
+
+/**
+ * LEAN data as one series: the trade bars, or the quotes when there are no trade zips. A folder
+ * with both gives its bars; a backtest (`loadMarketData`) reads both.
+ */
+function importLean(path: string, options: ImportOptions): ImportResult {
+  const lean = readLean(path, leanOptions(options))
+  const result: ImportResult = lean.bars !== null ? { kind: 'bars', ...lean.bars } : { kind: 'quotes', ...lean.quotes! }
+  if (lean.bars !== null && lean.quotes !== null) result.report.notes.push(`the folder's quote zips were not imported (${lean.quotes.report.rowsAccepted} quotes); import a quote zip on its own`)
+  if (result.report.quality.policy === 'reject' && result.report.quality.errors > 0) throw new DataQualityError(result.report)
+  return result
+}
+
+/** The import options that apply to LEAN data. */
+export function leanOptions(options: ImportOptions): LeanOptions {
+  if (options.kind !== undefined) throw new ImportOptionsError('kind', 'LEAN zips say what they hold (trade or quote); kind cannot be forced')
+  return {
+    symbol: options.symbol,
+    adjust: options.adjust,
+    session: options.session,
+    timezone: options.timezone,
+    policy: options.policy,
+    outlierSigma: options.outlierSigma,
+    maxIssues: options.maxIssues
+  }
 }

@@ -16,6 +16,7 @@ export type DataKind = 'bars' | 'trades' | 'quotes'
  *  - `kraken-trades-json`: Kraken REST Trades response
  *  - `csv-quotes`: quote CSV with a header (generic, Tardis `quotes`, TrueFX, `timestamp,bid,ask`)
  *  - `histdata-quotes`: HistData ticks `yyyyMMdd HHmmssfff,bid,ask,vol` (default timezone -05:00)
+ *  - `lean`: QuantConnect LEAN zips (a ticker folder or one zip; see lean.ts)
  */
 export type ImportFormat =
   | 'csv-bars'
@@ -28,6 +29,7 @@ export type ImportFormat =
   | 'kraken-trades-json'
   | 'csv-quotes'
   | 'histdata-quotes'
+  | 'lean'
 
 export const IMPORT_FORMATS: readonly ImportFormat[] = [
   'csv-bars',
@@ -39,7 +41,8 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = [
   'freqtrade-trades-json',
   'kraken-trades-json',
   'csv-quotes',
-  'histdata-quotes'
+  'histdata-quotes',
+  'lean'
 ]
 
 export interface ImportOptions extends QualityOptions {
@@ -61,6 +64,10 @@ export interface ImportOptions extends QualityOptions {
   timeUnit?: EpochUnit
   /** CSV field delimiter; detected from the first line when absent. */
   delimiter?: ',' | ';' | '\t' | '|'
+  /** LEAN equities: factor-file adjustment (default `adjusted` when the factor file exists) */
+  adjust?: 'raw' | 'adjusted'
+  /** LEAN usa equities: `regular` hours only (default) or `extended` (pre- and post-market too) */
+  session?: 'regular' | 'extended'
 }
 
 export interface ImportProgress {

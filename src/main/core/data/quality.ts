@@ -1,5 +1,5 @@
 import { BarSeriesBuilder, QuoteSeriesBuilder, TradeSeriesBuilder, type BarSeries, type QuoteSeries, type TradeSeries } from './bar-series'
-import { isoText, isoWeekday } from './calendar'
+import { DAY_MS, isoText, isoWeekday } from './calendar'
 import { DataFormatError } from './errors'
 import { BAR, QUOTE, RawRows, TRADE } from './raw-rows'
 import { parseTimeframe, timeframeFloor, timeframeNext, type Timeframe } from './timeframe'
@@ -15,8 +15,13 @@ import { resolveZone, type Zone } from './timezone'
 export type QualityPolicy = 'reject' | 'drop' | 'keep-gaps' | 'forward-fill'
 export const QUALITY_POLICIES: readonly QualityPolicy[] = ['reject', 'drop', 'keep-gaps', 'forward-fill']
 
-/** Which bar open times are expected: every one, or Monday–Friday only (in the data's timezone). */
-export type SessionCalendar = '24x7' | 'weekdays'
+/**
+ * Which bar open times are expected: every one, Monday–Friday only (in the data's timezone), or
+ * US-equity trading hours Monday–Friday in the data's timezone (America/New_York): regular
+ * 09:30–16:00, extended 04:00–20:00. Exchange holidays and early closes are not known, so they
+ * count as missing bars.
+ */
+export type SessionCalendar = '24x7' | 'weekdays' | 'us-equity-regular' | 'us-equity-extended'
 
 export const ISSUE_KINDS = [
   'malformed',
@@ -210,7 +215,8 @@ export function gateBars(input: BarGateInput): GateResult<BarSeries> {
 
   // Outliers (close-to-close log returns) and zero-volume filler bars among the rows kept so far.
   const sigma = input.outlierSigma
-  flagOutliers(n, keep, c[BAR.C], line, sigma, log, policy === 'drop', 'close')
+  const hours = input.sessions === 'auto' ? undefined : TRADING_HOURS[input.sessions]
+  flagOutliers(n, keep, c[BAR.C], line, sigma, log, policy === 'drop', 'close', hours && ((i, j) => localDay(open[i], input.zone) !== localDay(open[j], input.zone)))
   if (input.hasVolume) {
     const [o, h, l, cl, v] = [c[BAR.O], c[BAR.H], c[BAR.L], c[BAR.C], c[BAR.V]]
     for (let i = 0; i < n; i++) {
@@ -223,7 +229,7 @@ export function gateBars(input: BarGateInput): GateResult<BarSeries> {
   }
 
   const sessions = input.sessions === 'auto' ? autoSessions(tf, n, keep, open, input.zone) : input.sessions
-  const weekdaysOnly = sessions === 'weekdays' && tf.ms !== 0 && tf.unit !== 'w'
+  const expected = tf.ms !== 0 && tf.unit !== 'w' ? sessionFilter(sessions, tf.ms, input.zone) : null
 
   // Gaps, forward fill, output.
   const out = new BarSeriesBuilder(input.symbol, tf.text, tf.ms, countKept(keep))
@@ -237,14 +243,14 @@ export function gateBars(input: BarGateInput): GateResult<BarSeries> {
     kept++
     if (prev >= 0 && open[i] > close[prev]) {
       let missing = 0
-      if (tf.ms !== 0 && !weekdaysOnly && !fill) missing = Math.round((open[i] - close[prev]) / tf.ms)
+      if (tf.ms !== 0 && expected === null && !fill) missing = Math.round((open[i] - close[prev]) / tf.ms)
       else {
         const count = tf.ms !== 0 ? Math.round((open[i] - close[prev]) / tf.ms) : -1
         let t = close[prev]
         const lastClose = c[BAR.C][prev]
         for (let k = 0; count < 0 ? t < open[i] : k < count; k++) {
           const next = timeframeNext(tf, t)
-          if (!weekdaysOnly || isWeekday(t, input.zone)) {
+          if (expected === null || expected(t)) {
             missing++
             if (fill) {
               if (++synthetic > FORWARD_FILL_LIMIT) {
@@ -277,6 +283,8 @@ export interface TickGateInput {
   policy: QualityPolicy
   outlierSigma: number
   log: IssueLog
+  /** quotes of a market with daily sessions: returns across days (in this zone) are not outliers */
+  dailySessions?: Zone
 }
 
 /** Sequence checks for trades: order (equal timestamps are normal for trades) and price outliers. */
@@ -303,7 +311,10 @@ export function gateQuotes(input: TickGateInput): GateResult<QuoteSeries> {
   const keep = orderPass(n, c[QUOTE.T], c[QUOTE.LINE], log, undefined)
   const mid = new Float64Array(n)
   for (let i = 0; i < n; i++) mid[i] = (c[QUOTE.BID][i] + c[QUOTE.ASK][i]) / 2
-  flagOutliers(n, keep, mid, c[QUOTE.LINE], input.outlierSigma, log, input.policy === 'drop', 'mid price')
+  const zone = input.dailySessions
+  const t = c[QUOTE.T]
+  // a quote stamped at a bar's end belongs to the day of the instant just before
+  flagOutliers(n, keep, mid, c[QUOTE.LINE], input.outlierSigma, log, input.policy === 'drop', 'mid price', zone && ((i, j) => localDay(t[i] - 1, zone) !== localDay(t[j] - 1, zone)))
   const out = new QuoteSeriesBuilder(input.symbol, countKept(keep))
   for (let i = 0; i < n; i++) {
     if (keep[i]) out.push(c[QUOTE.T][i], c[QUOTE.BID][i], c[QUOTE.ASK][i], c[QUOTE.BID_SIZE][i], c[QUOTE.ASK_SIZE][i])
@@ -357,6 +368,8 @@ function orderPass(
 /**
  * Flags rows whose log return from the previous kept row exceeds `sigma` standard deviations of all
  * such returns. A spike (a jump followed by an opposite jump back) blames only the spike row.
+ * `sessionBreak(i, j)`: rows i and j lie in different sessions; that return (an overnight gap)
+ * is neither tested nor counted.
  */
 function flagOutliers(
   n: number,
@@ -366,7 +379,8 @@ function flagOutliers(
   sigma: number,
   log: IssueLog,
   drop: boolean,
-  what: string
+  what: string,
+  sessionBreak?: (i: number, j: number) => boolean
 ): void {
   if (!(sigma > 0)) return
   const idx: number[] = []
@@ -374,14 +388,20 @@ function flagOutliers(
   if (idx.length < 3) return
   const r = new Float64Array(idx.length)
   let sum = 0
+  let m = 0
   for (let k = 1; k < idx.length; k++) {
+    if (sessionBreak?.(idx[k - 1], idx[k])) {
+      r[k] = NaN
+      continue
+    }
     r[k] = Math.log(price[idx[k]] / price[idx[k - 1]])
     sum += r[k]
+    m++
   }
-  const m = idx.length - 1
+  if (m < 2) return
   let mean = sum / m
   let ss = 0
-  for (let k = 1; k < idx.length; k++) ss += (r[k] - mean) * (r[k] - mean)
+  for (let k = 1; k < idx.length; k++) if (r[k] === r[k]) ss += (r[k] - mean) * (r[k] - mean)
   let sd = Math.sqrt(ss / m)
   // A big outlier inflates the plain standard deviation enough to hide itself (in 200 returns a
   // single jump can never exceed ~14σ). Sigma-clip at 4σ to estimate σ from the bulk, as long
@@ -392,7 +412,7 @@ function flagOutliers(
     let n = 0
     let s = 0
     for (let k = 1; k < idx.length; k++) {
-      if (Math.abs(r[k] - mean) <= clip) {
+      if (r[k] === r[k] && Math.abs(r[k] - mean) <= clip) {
         n++
         s += r[k]
       }
@@ -400,7 +420,7 @@ function flagOutliers(
     if (n === m || m - n > Math.max(m * 0.01, 4) || n < 2) break
     const mean2 = s / n
     let ss2 = 0
-    for (let k = 1; k < idx.length; k++) if (Math.abs(r[k] - mean) <= clip) ss2 += (r[k] - mean2) * (r[k] - mean2)
+    for (let k = 1; k < idx.length; k++) if (r[k] === r[k] && Math.abs(r[k] - mean) <= clip) ss2 += (r[k] - mean2) * (r[k] - mean2)
     const sd2 = Math.sqrt(ss2 / n)
     if (!(sd2 > 0) || sd2 === sd) break
     mean = mean2
@@ -410,7 +430,7 @@ function flagOutliers(
   const limit = sigma * sd
   for (let k = 1; k < idx.length; k++) {
     const dev = r[k] - mean
-    if (Math.abs(dev) <= limit) continue
+    if (!(Math.abs(dev) > limit)) continue
     const i = idx[k]
     log.add(
       line[i],
@@ -433,8 +453,35 @@ function sameBar(c: Float64Array[], i: number, j: number): boolean {
   return c[BAR.O][i] === c[BAR.O][j] && c[BAR.H][i] === c[BAR.H][j] && c[BAR.L][i] === c[BAR.L][j] && c[BAR.C][i] === c[BAR.C][j] && Object.is(c[BAR.V][i], c[BAR.V][j])
 }
 
+function localDay(t: number, zone: Zone): number {
+  return Math.floor((t + zone.offsetAt(t)) / DAY_MS)
+}
+
 function isWeekday(t: number, zone: Zone): boolean {
   return isoWeekday(t + zone.offsetAt(t)) <= 5
+}
+
+const TRADING_HOURS: Partial<Record<SessionCalendar, [number, number]>> = {
+  'us-equity-regular': [9.5 * 3_600_000, 16 * 3_600_000],
+  'us-equity-extended': [4 * 3_600_000, 20 * 3_600_000]
+}
+
+/**
+ * Which bar open times the calendar expects, or null for every one. A trading-hours calendar
+ * expects a bar when its interval overlaps the hours on a weekday; daily and longer bars just
+ * need a weekday.
+ */
+function sessionFilter(sessions: SessionCalendar, barMs: number, zone: Zone): ((t: number) => boolean) | null {
+  if (sessions === '24x7') return null
+  const hours = TRADING_HOURS[sessions]
+  if (sessions === 'weekdays' || hours === undefined || barMs >= DAY_MS) return (t) => isWeekday(t, zone)
+  const [from, to] = hours
+  return (t) => {
+    const local = t + zone.offsetAt(t)
+    if (isoWeekday(local) > 5) return false
+    const ms = local - Math.floor(local / DAY_MS) * DAY_MS
+    return ms < to && ms + barMs > from
+  }
 }
 
 function autoSessions(tf: Timeframe, n: number, keep: Uint8Array, open: Float64Array, zone: Zone): SessionCalendar {

@@ -2,6 +2,8 @@ import type { QualityReportView } from '../../../../shared/api'
 import { VirtualList } from '../../components/VirtualList'
 import { fmtCount, WARNING_KINDS } from './data-format'
 
+const CALENDAR_LABELS = { '24x7': '24×7', weekdays: 'Mon–Fri', 'us-equity-regular': 'US equity 09:30–16:00 ET', 'us-equity-extended': 'US equity 04:00–20:00 ET' } as const
+
 const POLICY_TEXT: Record<QualityReportView['policy'], string> = {
   reject: 'reject — any invalid row refuses the file',
   drop: 'drop — invalid rows, outliers and zero-volume fillers dropped',
@@ -32,7 +34,7 @@ export function QualityReport({ quality, testId, lineUnit = 'line' }: { quality:
         {q.sessions ? (
           <>
             {' '}
-            · <span className="muted">calendar</span> {q.sessions === 'weekdays' ? 'Mon–Fri' : '24×7'}
+            · <span className="muted">calendar</span> {q.sessions === undefined ? '24×7' : CALENDAR_LABELS[q.sessions]}
           </>
         ) : null}{' '}
         · <span className="muted">outliers beyond</span> {q.outlierSigma} σ
