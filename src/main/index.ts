@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, globalShortcut, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, globalShortcut, Menu, protocol, safeStorage, session, shell, type MenuItemConstructorOptions } from 'electron'
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -6,6 +6,7 @@ import { COMMANDS, type CommandHandlers, type CommandName, type Mode } from '../
 import { dataFolder } from './host/data-folder'
 import { captureConsole, createLogger, installCrashHandlers, logsFolder } from './host/logging'
 import { createWorkstation } from './host/workstation'
+import type { Encryptor } from './host/credential-store'
 import { sqliteNativeBinding } from './host/sqlite-native-binding'
 import { SQLITE_BINDING_ENV } from './core/sqlite-driver'
 import { defaultCaptureFiles } from './transport/app-paths'
@@ -106,7 +107,7 @@ async function start(): Promise<void> {
   const binding = sqliteNativeBinding(root)
   if (binding) process.env[SQLITE_BINDING_ENV] = binding.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1')
   logger.info(`starting TheoryCraft Workstation ${app.getVersion()} (electron ${process.versions.electron}, chrome ${process.versions.chrome})`, { dataFolder: folder, packaged: app.isPackaged })
-  const ws = await createWorkstation({ dataFolder: folder, sampleDir: join(root, 'resources', 'sample'), captureFiles: defaultCaptureFiles(root), appKind: 'app', logger })
+  const ws = await createWorkstation({ dataFolder: folder, sampleDir: join(root, 'resources', 'sample'), captureFiles: defaultCaptureFiles(root), appKind: 'app', logger, encryptor: keychain() })
   workstation = ws
   mode = (await ws.handlers['app.info']({})).mode
   ipc = attachIpc({
@@ -119,6 +120,21 @@ async function start(): Promise<void> {
   if (!killSwitchIsGlobal) console.warn(`[workstation] ${KILL_SWITCH} is taken by another program; the kill switch works while the window has focus`)
   Menu.setApplicationMenu(buildMenu())
   createWindow()
+}
+
+/** API keys typed in the window are encrypted with the OS keychain; Chromium's plain-text fallback is refused. */
+function keychain(): Encryptor {
+  const backend = (): string => (process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform === 'darwin' ? 'keychain' : 'dpapi')
+  return {
+    backend,
+    async unavailable() {
+      if (!(await safeStorage.isAsyncEncryptionAvailable())) return 'the OS keychain is not available'
+      if (backend() === 'basic_text') return 'no OS keychain was found, only the plain-text fallback, which is refused'
+      return null
+    },
+    encrypt: (plain) => safeStorage.encryptStringAsync(plain),
+    decrypt: async (data) => (await safeStorage.decryptStringAsync(data)).result
+  }
 }
 
 function hardenSession(): void {

@@ -23,15 +23,6 @@ afterAll(async () => {
 
 const modeSetFrames = () => h.page.evaluate(() => (window as unknown as { __sent: string[] }).__sent.filter((f) => f.includes('"mode.set"')).map((f) => JSON.parse(f).params))
 
-async function hostRefusal(mode: 'live'): Promise<string> {
-  try {
-    await h.api.call('mode.set', { mode, confirmation: 'LIVE' })
-  } catch (err) {
-    return (err as Error).message
-  }
-  throw new Error(`the host accepted ${mode}`)
-}
-
 describe('mode switch', () => {
   it('starts in backtest: blue badge and frame', async () => {
     const { page } = h
@@ -77,9 +68,11 @@ describe('mode switch', () => {
     await dialog.waitFor({ state: 'detached' })
     const frames = await modeSetFrames()
     expect(frames.slice(before)).toEqual([{ mode: 'live', confirmation: 'LIVE' }])
-    await expect.poll(() => page.locator('[data-testid=mode-unavailable] h3').textContent()).toBe('Live mode is not available')
-    expect(await page.locator('[data-testid=mode-unavailable-message]').textContent()).toBe(await hostRefusal('live'))
-    expect(await page.locator('[data-testid=mode-badge]').textContent()).toBe('BACKTEST')
+    // the host armed live mode: red badge and frame, the arming panel (nothing trades before "Start live")
+    await expect.poll(() => page.locator('[data-testid=mode-badge]').textContent()).toBe('LIVE')
+    expect(await frameColour(page)).toBe(MODE_COLOURS.live)
+    await page.locator('[data-testid=live-panel]').waitFor()
+    expect(await page.locator('[data-testid=mode-unavailable]').count()).toBe(0)
   })
 
   it('replay: purple badge and frame, replay controls', async () => {

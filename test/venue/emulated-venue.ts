@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { Account, type LedgerOrder, type Params, type VenueLedger } from './account'
-import { loadCapture, type CaptureTimeline, type TimelineEntry } from './capture-timeline'
+import { loadCapture, type CaptureTimeline, type DepthData, type TimelineEntry } from './capture-timeline'
 import { fmt, fromNumber, mul } from './decimal'
 import { exchangeInfoJson, venueMarket, type VenueMarket } from './exchange-info'
 import { addToCandle, dec, intervalMs, klineRow, klines, klineStreamObject, ticker24h, tickerStreamMessage, type Candle, type PublicTrade } from './market-stats'
 import { checkRestSignature, checkTimestamp, checkWsApiSignature } from './signing'
-import { VenueBook } from './venue-book'
+import { VenueBook, type RawLevel } from './venue-book'
+import { createRandom } from '../../src/main/core/random'
 import { E, VenueError } from './venue-error'
 
 export type { LedgerFill, LedgerOrder, VenueLedger } from './account'
@@ -56,6 +57,14 @@ export interface VenueOptions {
    * clock at start.
    */
   timestamps?: 'capture' | 'venue'
+  /**
+   * replay the capture again and again (default false: the feed stops at its end). Each pass
+   * starts with one synthetic depth diff that takes the book back to the capture's snapshot, and
+   * moves every update id, trade id and time on, so the stream stays one contiguous sequence.
+   */
+  loop?: boolean
+  /** keep the top `n` levels of the captured market's book after every update id, for `bookAt` (default 0: none) */
+  bookHistory?: number
 }
 
 /**
@@ -77,6 +86,18 @@ export interface VenueOptions {
  * - duplicate-messages: every stream and user-data frame is sent twice.
  * - reorder-messages: per connection and stream, each frame is held back and sent after the next
  *   one (pairs swap; a frame with no successor is sent after 200 ms).
+ * - depth-duplicate: the next depth diff goes out twice in a row.
+ * - depth-reorder: the next depth diff is held back and sent right after the one that follows it
+ *   (one pair swapped, recorded when the swap happens; a diff with no successor goes out after
+ *   200 ms, in order, and is not recorded).
+ * - depth-schedule: `fault` (depth-gap, -duplicate or -reorder) on the first diff at or after
+ *   each feed time `offsetMs + k × everyMs` (feed time: ms of capture replayed since the start,
+ *   loops included), until `clearFaults()`. Every depth fault the venue carried out is listed by
+ *   `depthFaults()`.
+ * - ambiguous-orders: of every `1/fraction` consecutive order placements (POST /api/v3/order,
+ *   WS-API order.place), exactly one, at a seeded position, takes effect but its answer is either
+ *   late by `slowMs` or a 503 as in 5xx-after-accept (seeded, evenly). `RecordedRequest.fault`
+ *   says which.
  */
 export type Fault =
   | { kind: 'drop-connections' }
@@ -87,6 +108,19 @@ export type Fault =
   | { kind: 'malformed-json'; count?: number; where?: 'rest' | 'ws' }
   | { kind: 'duplicate-messages' }
   | { kind: 'reorder-messages' }
+  | { kind: 'depth-duplicate'; count?: number }
+  | { kind: 'depth-reorder'; count?: number }
+  | { kind: 'depth-schedule'; fault: 'depth-gap' | 'depth-duplicate' | 'depth-reorder'; everyMs: number; offsetMs?: number }
+  | { kind: 'ambiguous-orders'; fraction: number; seed: number; slowMs: number }
+
+/** A depth fault the venue carried out, on the diff with these update ids. */
+export interface DepthFaultRecord {
+  fault: 'depth-gap' | 'depth-duplicate' | 'depth-reorder'
+  U: number
+  u: number
+  /** feed time of the diff, ms since the replay's start */
+  feedMs: number
+}
 
 export interface RecordedRequest {
   /** venue clock, ms */
@@ -103,6 +137,8 @@ export interface RecordedRequest {
   status?: number
   /** Binance error code when the venue refused the request */
   errorCode?: number
+  /** an ambiguous-orders fault hit this request: its answer was late, or a 503 after the order took effect */
+  fault?: 'slow' | '5xx'
 }
 
 export interface ExternalOrder {
@@ -117,10 +153,14 @@ export interface ExternalOrder {
 }
 
 export interface FeedState {
-  /** replayed capture messages so far, of `total` */
+  /** replayed capture messages so far (loops included), and how many one pass of the capture has */
   position: number
   total: number
   done: boolean
+  /** feed time replayed: ms of capture time since the replay's first message, loops included */
+  feedMs: number
+  /** completed passes over the capture (loop option) */
+  loops: number
   paused: boolean
   /** per captured market: the venue book's lastUpdateId, the last replayed trade id and bookTicker */
   lastUpdateId: number
@@ -151,6 +191,13 @@ export interface EmulatedVenue {
   /** the venue clock (local clock + skew) */
   now(): number
   requests(): RecordedRequest[]
+  /** every depth fault carried out so far (gaps, duplicates, swapped pairs), in the order they took effect */
+  depthFaults(): DepthFaultRecord[]
+  /**
+   * The captured market's book right after update id `updateId` (top `bookHistory` levels), as
+   * the venue held it; undefined if that id was never the book's last one or no history is kept.
+   */
+  bookAt(updateId: number): { lastUpdateId: number; bids: RawLevel[]; asks: RawLevel[] } | undefined
 }
 
 interface MarketState {
@@ -202,8 +249,12 @@ class Venue implements EmulatedVenue {
   private readonly capture: CaptureTimeline | undefined
   private readonly entries: TimelineEntry[]
   private readonly captured: MarketState | undefined
-  // replay position and pacing
-  private cursor = 0
+  // replay position (loops included: entry `pos % n` of pass `pos / n`) and pacing
+  private pos = 0
+  private readonly loop: boolean
+  /** one pass: capture time it covers, update ids and trade ids it uses */
+  private readonly period = { ms: 0, ids: 0, trades: 0 }
+  private lastDepthE = 0
   private paused: boolean
   private anchorWall = 0
   private anchorLocal = 0
@@ -217,6 +268,15 @@ class Venue implements EmulatedVenue {
   private malformedRest = 0
   private malformedWs = 0
   private gapPending = 0
+  private dupPending = 0
+  private reorderPending = 0
+  private depthSchedules: Array<{ fault: DepthFaultRecord['fault']; everyMs: number; next: number }> = []
+  /** a depth diff held back by depth-reorder, sent after the next one */
+  private heldDepth: { s: MarketState; text: string; timer: NodeJS.Timeout; record: DepthFaultRecord } | undefined
+  private readonly depthFaultLog: DepthFaultRecord[] = []
+  private ambiguous: { fraction: number; slowMs: number; random: () => number; block: number; pick: number; seen: number } | undefined
+  private readonly historyLevels: number
+  private readonly history = new Map<number, { lastUpdateId: number; bids: RawLevel[]; asks: RawLevel[] }>()
   private duplicate = false
   private reorder = false
   private subscriptionIds = 0
@@ -231,6 +291,16 @@ class Venue implements EmulatedVenue {
     this.paused = options.paused ?? false
     this.capture = options.capture !== undefined ? loadCapture(options.capture) : undefined
     this.entries = this.capture?.entries ?? []
+    this.loop = options.loop ?? false
+    this.historyLevels = options.bookHistory ?? 0
+    if (this.entries.length > 0) {
+      const depths = this.entries.filter((e): e is Extract<TimelineEntry, { kind: 'depth' }> => e.kind === 'depth')
+      const trades = this.entries.filter((e): e is Extract<TimelineEntry, { kind: 'trade' }> => e.kind === 'trade')
+      // the next pass's first diff follows the rewind diff, which follows this pass's last diff
+      this.period.ids = depths.length > 0 ? depths[depths.length - 1].data.u - depths[0].data.U + 2 : 0
+      this.period.trades = trades.length > 0 ? trades[trades.length - 1].data.t - trades[0].data.t + 1 : 0
+      this.period.ms = this.entries[this.entries.length - 1].localMs - this.entries[0].localMs + 100
+    }
     const symbols = [...(options.symbols ?? ['BTC/USDT'])]
     const capturedSymbol = this.capture ? unifiedFromId(this.capture.marketId, symbols) : undefined
     if (capturedSymbol !== undefined && !symbols.includes(capturedSymbol)) symbols.push(capturedSymbol)
@@ -241,6 +311,7 @@ class Venue implements EmulatedVenue {
     if (this.capture) {
       this.captured = this.markets.get(this.capture.marketId) as MarketState
       this.captured.book.load(this.capture.snapshot)
+      this.remember(this.captured)
     }
     const first = this.entries[0]
     this.timeShift = options.timestamps === 'venue' && first && this.capture ? Math.round(this.now() - (first.localMs + this.capture.clockOffsetMs)) : 0
@@ -280,6 +351,7 @@ class Venue implements EmulatedVenue {
   async close(): Promise<void> {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
+    if (this.heldDepth) clearTimeout(this.heldDepth.timer)
     for (const c of this.conns) {
       for (const h of c.held.values()) clearTimeout(h.timer)
       c.ws.terminate()
@@ -319,6 +391,27 @@ class Venue implements EmulatedVenue {
       case 'reorder-messages':
         this.reorder = true
         break
+      case 'depth-duplicate':
+        this.dupPending += fault.count ?? 1
+        break
+      case 'depth-reorder':
+        this.reorderPending += fault.count ?? 1
+        break
+      case 'depth-schedule': {
+        if (!(fault.everyMs > 0)) throw new Error(`emulated venue: depth-schedule needs everyMs > 0, got ${fault.everyMs}`)
+        const offset = fault.offsetMs ?? 0
+        const at = this.feedMs()
+        const k = at < offset ? 0 : Math.floor((at - offset) / fault.everyMs) + 1
+        this.depthSchedules.push({ fault: fault.fault, everyMs: fault.everyMs, next: offset + k * fault.everyMs })
+        break
+      }
+      case 'ambiguous-orders': {
+        if (!(fault.fraction > 0 && fault.fraction <= 1)) throw new Error(`emulated venue: ambiguous-orders needs 0 < fraction ≤ 1, got ${fault.fraction}`)
+        const random = createRandom(fault.seed)
+        const block = Math.round(1 / fault.fraction)
+        this.ambiguous = { fraction: fault.fraction, slowMs: fault.slowMs, random, block, pick: Math.floor(random() * block), seen: 0 }
+        break
+      }
       default:
         throw new Error(`emulated venue: unknown fault ${JSON.stringify(fault)}`)
     }
@@ -332,9 +425,34 @@ class Venue implements EmulatedVenue {
     this.malformedRest = 0
     this.malformedWs = 0
     this.gapPending = 0
+    this.dupPending = 0
+    this.reorderPending = 0
+    this.depthSchedules = []
+    this.ambiguous = undefined
+    this.releaseHeldDepth()
     this.duplicate = false
     this.reorder = false
     for (const c of this.conns) this.flushHeld(c)
+  }
+
+  depthFaults(): DepthFaultRecord[] {
+    return this.depthFaultLog.slice()
+  }
+
+  bookAt(updateId: number): { lastUpdateId: number; bids: RawLevel[]; asks: RawLevel[] } | undefined {
+    return this.history.get(updateId)
+  }
+
+  /** The fault (if any) the ambiguous-orders schedule puts on this order placement. */
+  private ambiguousFault(): 'slow' | '5xx' | undefined {
+    const a = this.ambiguous
+    if (a === undefined) return undefined
+    const hit = a.seen % a.block === a.pick
+    a.seen++
+    // a new block: a new seeded position
+    if (a.seen % a.block === 0) a.pick = Math.floor(a.random() * a.block)
+    if (!hit) return undefined
+    return a.random() < 0.5 ? 'slow' : '5xx'
   }
 
   // ================================================================ account
@@ -386,12 +504,12 @@ class Venue implements EmulatedVenue {
 
   advanceFeed(count: number): number {
     let n = 0
-    while (n < count && this.cursor < this.entries.length) {
-      this.emit(this.entries[this.cursor++])
+    while (n < count && this.hasNext()) {
+      this.emitNext()
       n++
     }
     if (n > 0) {
-      this.anchorLocal = this.entries[this.cursor - 1].localMs
+      this.anchorLocal = this.localAt(this.pos - 1)
       this.anchorWall = Date.now()
     }
     this.schedule()
@@ -401,16 +519,34 @@ class Venue implements EmulatedVenue {
   feedState(): FeedState {
     const s = this.captured
     const last = s?.trades[s.trades.length - 1]
+    const n = this.entries.length
     return {
-      position: this.cursor,
-      total: this.entries.length,
-      done: this.cursor >= this.entries.length,
+      position: this.pos,
+      total: n,
+      done: !this.hasNext(),
+      feedMs: this.feedMs(),
+      loops: n > 0 ? Math.floor(this.pos / n) : 0,
       paused: this.paused,
       lastUpdateId: s?.book.lastUpdateId ?? 0,
       lastTradeId: last?.id,
       lastBookTicker: s?.bookTicker,
-      captureLine: this.cursor > 0 ? this.entries[this.cursor - 1].line : 0
+      captureLine: this.pos > 0 ? this.entries[(this.pos - 1) % n].line : 0
     }
+  }
+
+  private hasNext(): boolean {
+    return this.loop ? this.entries.length > 0 : this.pos < this.entries.length
+  }
+
+  /** the capture's local time of replay position `pos`, moved on by one period per pass */
+  private localAt(pos: number): number {
+    const n = this.entries.length
+    return this.entries[pos % n].localMs + Math.floor(pos / n) * this.period.ms
+  }
+
+  /** feed time of the last replayed message: ms since the replay's first one */
+  private feedMs(): number {
+    return this.pos > 0 ? this.localAt(this.pos - 1) - this.entries[0].localMs : 0
   }
 
   /** where the replay clock is, in the capture's local time */
@@ -421,13 +557,12 @@ class Venue implements EmulatedVenue {
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    if (this.closed || this.paused || this.cursor >= this.entries.length) return
+    if (this.closed || this.paused || !this.hasNext()) return
     if (this.speed === 0) {
       this.timer = setTimeout(() => this.pump(), this.marketReaders() ? 0 : 5)
       return
     }
-    const next = this.entries[this.cursor]
-    const due = this.anchorWall + (next.localMs - this.anchorLocal) / this.speed
+    const due = this.anchorWall + (this.localAt(this.pos) - this.anchorLocal) / this.speed
     this.timer = setTimeout(() => this.tick(), Math.max(0, due - Date.now()))
   }
 
@@ -435,8 +570,8 @@ class Venue implements EmulatedVenue {
     this.timer = undefined
     const local = this.localNow()
     let n = 0
-    while (this.cursor < this.entries.length && this.entries[this.cursor].localMs <= local && n < 5000) {
-      this.emit(this.entries[this.cursor++])
+    while (this.hasNext() && this.localAt(this.pos) <= local && n < 5000) {
+      this.emitNext()
       n++
     }
     this.schedule()
@@ -446,8 +581,8 @@ class Venue implements EmulatedVenue {
   private pump(): void {
     this.timer = undefined
     if (this.marketReaders()) {
-      for (let n = 0; n < 50 && this.cursor < this.entries.length; n++) this.emit(this.entries[this.cursor++])
-      if (this.cursor > 0) this.anchorLocal = this.entries[this.cursor - 1].localMs
+      for (let n = 0; n < 50 && this.hasNext(); n++) this.emitNext()
+      if (this.pos > 0) this.anchorLocal = this.localAt(this.pos - 1)
     }
     this.schedule()
   }
@@ -466,32 +601,56 @@ class Venue implements EmulatedVenue {
     return t + this.timeShift
   }
 
-  /** One capture message: update the venue's state, publish it, let resting orders react. */
-  private emit(entry: TimelineEntry): void {
+  /** Replays the message at `pos`; a new pass starts with the diff that rewinds the book. */
+  private emitNext(): void {
+    const n = this.entries.length
+    const pass = Math.floor(this.pos / n)
+    const feedMs = this.localAt(this.pos) - this.entries[0].localMs
+    if (this.pos % n === 0 && pass > 0) this.rewind(feedMs)
+    this.emit(this.entries[this.pos % n], pass, feedMs)
+    this.pos++
+  }
+
+  /**
+   * One synthetic diff, the next update id, that sets every level of the captured market's book
+   * to what the capture's snapshot says (and removes the others), so the next pass replays onto
+   * the book its diffs were recorded against.
+   */
+  private rewind(feedMs: number): void {
+    const s = this.captured
+    if (!s || !this.capture) return
+    const target = new VenueBook()
+    target.load(this.capture.snapshot)
+    const side = (now: VenueBook['bids'], want: VenueBook['bids']): RawLevel[] => {
+      const out: RawLevel[] = []
+      for (const p of now.prices) if (!want.qty.has(p)) out.push([fmt(p), '0.00000000'])
+      for (const p of want.prices) if (now.qty.get(p) !== want.qty.get(p)) out.push([fmt(p), fmt(want.qty.get(p) as bigint)])
+      return out
+    }
+    const u = s.book.lastUpdateId + 1
+    const d: DepthData = { e: 'depthUpdate', E: this.lastDepthE + 1, s: s.market.id, U: u, u, b: side(s.book.bids, target.bids), a: side(s.book.asks, target.asks) }
+    this.depth(s, d, feedMs)
+  }
+
+  /** One capture message (of pass `pass`): update the venue's state, publish it, let resting orders react. */
+  private emit(entry: TimelineEntry, pass: number, feedMs: number): void {
     const s = this.markets.get(entry.data.s)
     if (!s) return
+    const dt = this.timeShift + pass * this.period.ms
     switch (entry.kind) {
       case 'depth': {
         const d = entry.data
-        s.book.apply(d.u, d.b, d.a)
-        if (this.gapPending > 0) {
-          // lost on the wire: clients see the next diff's U jump past their last u
-          this.gapPending--
-        } else {
-          const text = JSON.stringify(this.timeShift === 0 ? d : { ...d, E: this.shifted(d.E) })
-          this.publish(`${s.lower}@depth@100ms`, text)
-          this.publish(`${s.lower}@depth`, text)
-        }
-        this.publishPartialDepth(s)
-        this.account.onBookUpdate(s.market.id)
+        const ids = pass * this.period.ids
+        this.depth(s, dt === 0 && ids === 0 ? d : { ...d, E: d.E + dt, U: d.U + ids, u: d.u + ids }, feedMs)
         break
       }
       case 'trade': {
-        const d = entry.data
-        const trade: PublicTrade = { id: d.t, price: dec(d.p), qty: dec(d.q), time: this.shifted(d.T), buyerIsMaker: d.m }
+        const raw = entry.data
+        const d = dt === 0 && pass === 0 ? raw : { ...raw, E: raw.E + dt, T: raw.T + dt, t: raw.t + pass * this.period.trades }
+        const trade: PublicTrade = { id: d.t, price: dec(d.p), qty: dec(d.q), time: d.T, buyerIsMaker: d.m }
         s.trades.push(trade)
-        const E = this.shifted(d.E)
-        this.publish(`${s.lower}@trade`, JSON.stringify(this.timeShift === 0 ? d : { ...d, E, T: trade.time }))
+        const E = d.E
+        this.publish(`${s.lower}@trade`, JSON.stringify(d))
         this.publish(`${s.lower}@aggTrade`, JSON.stringify({ e: 'aggTrade', E, s: d.s, a: d.t, p: d.p, q: d.q, f: d.t, l: d.t, T: trade.time, m: d.m, M: true }))
         for (const [interval, current] of s.candles) {
           const r = addToCandle(current, trade, intervalMs(interval) as number)
@@ -508,12 +667,67 @@ class Venue implements EmulatedVenue {
         break
       }
       case 'bookTicker': {
-        const d = entry.data
+        const raw = entry.data
+        const d = pass === 0 ? raw : { ...raw, u: raw.u + pass * this.period.ids }
         s.bookTicker = { u: d.u, b: d.b, B: d.B, a: d.a, A: d.A }
         this.publish(`${s.lower}@bookTicker`, JSON.stringify(d))
         break
       }
     }
+  }
+
+  /** A depth diff: applied to the venue's book, then sent, lost, repeated or swapped as the depth faults say. */
+  private depth(s: MarketState, d: DepthData, feedMs: number): void {
+    s.book.apply(d.u, d.b, d.a)
+    this.lastDepthE = d.E
+    if (s === this.captured) this.remember(s)
+    for (const sch of this.depthSchedules) {
+      if (feedMs < sch.next) continue
+      if (sch.fault === 'depth-gap') this.gapPending++
+      else if (sch.fault === 'depth-duplicate') this.dupPending++
+      else this.reorderPending++
+      while (sch.next <= feedMs) sch.next += sch.everyMs
+    }
+    const record = (fault: DepthFaultRecord['fault']): void => void this.depthFaultLog.push({ fault, U: d.U, u: d.u, feedMs })
+    const text = JSON.stringify(d)
+    if (this.gapPending > 0) {
+      // lost on the wire: clients see the next diff's U jump past their last u
+      this.gapPending--
+      record('depth-gap')
+    } else if (this.reorderPending > 0 && this.heldDepth === undefined) {
+      this.reorderPending--
+      // held back until the next diff has gone out; a diff with no successor is not held for ever
+      this.heldDepth = { s, text, timer: setTimeout(() => this.releaseHeldDepth(), 200), record: { fault: 'depth-reorder', U: d.U, u: d.u, feedMs } }
+    } else {
+      this.publishDepth(s, text)
+      if (this.dupPending > 0) {
+        this.dupPending--
+        record('depth-duplicate')
+        this.publishDepth(s, text)
+      }
+      this.releaseHeldDepth(true)
+    }
+    this.publishPartialDepth(s)
+    this.account.onBookUpdate(s.market.id)
+  }
+
+  private publishDepth(s: MarketState, text: string): void {
+    this.publish(`${s.lower}@depth@100ms`, text)
+    this.publish(`${s.lower}@depth`, text)
+  }
+
+  /** Sends the diff depth-reorder held back: after its successor (a swap, recorded), or alone. */
+  private releaseHeldDepth(swapped = false): void {
+    const held = this.heldDepth
+    if (held === undefined) return
+    this.heldDepth = undefined
+    clearTimeout(held.timer)
+    this.publishDepth(held.s, held.text)
+    if (swapped) this.depthFaultLog.push(held.record)
+  }
+
+  private remember(s: MarketState): void {
+    if (this.historyLevels > 0) this.history.set(s.book.lastUpdateId, s.book.depth(this.historyLevels))
   }
 
   private publishPartialDepth(s: MarketState): void {
@@ -728,8 +942,9 @@ class Venue implements EmulatedVenue {
     const activate: Array<() => void> = []
     try {
       const result = this.wsApiCall(conn, method, params, activate)
-      if ((method === 'order.place' || method === 'order.cancel' || method === 'openOrders.cancelAll') && this.fail5xx > 0) {
-        this.fail5xx--
+      if (method === 'order.place') record.fault = this.ambiguousFault()
+      if (record.fault === '5xx' || ((method === 'order.place' || method === 'order.cancel' || method === 'openOrders.cancelAll') && this.fail5xx > 0)) {
+        if (record.fault !== '5xx') this.fail5xx--
         status = 503
         body = { id, status, error: E.sendStatusUnknown().body() }
         record.errorCode = -1007
@@ -742,7 +957,8 @@ class Venue implements EmulatedVenue {
       body = { id, status, error: e.body() }
       record.errorCode = e.code
     }
-    if (this.slowMs > 0) await delay(this.slowMs)
+    const late = this.slowMs + (record.fault === 'slow' ? (this.ambiguous?.slowMs ?? 0) : 0)
+    if (late > 0) await delay(late)
     this.sendRaw(conn, JSON.stringify(body))
     record.status = status
     // a user data subscription starts after its confirmation has gone out, as on Binance
@@ -868,9 +1084,10 @@ class Venue implements EmulatedVenue {
       try {
         body = this.route(method, url.pathname, params, { rawQuery, rawBody: form ? rawBody : '', apiKey })
         const mutating = (method === 'POST' && url.pathname === '/api/v3/order') || (method === 'DELETE' && (url.pathname === '/api/v3/order' || url.pathname === '/api/v3/openOrders'))
-        if (mutating && this.fail5xx > 0) {
+        if (method === 'POST' && url.pathname === '/api/v3/order') record.fault = this.ambiguousFault()
+        if (record.fault === '5xx' || (mutating && this.fail5xx > 0)) {
           // the venue did it; the client only learns that the outcome is unknown
-          this.fail5xx--
+          if (record.fault !== '5xx') this.fail5xx--
           const e = E.sendStatusUnknown()
           status = e.status
           body = e.body()
@@ -890,7 +1107,8 @@ class Venue implements EmulatedVenue {
       this.malformedRest--
       text = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
     }
-    if (this.slowMs > 0) await delay(this.slowMs)
+    const late = this.slowMs + (record.fault === 'slow' ? (this.ambiguous?.slowMs ?? 0) : 0)
+    if (late > 0) await delay(late)
     if (res.destroyed) return
     res.writeHead(status, headers)
     res.end(text)

@@ -1,13 +1,14 @@
-import { WorkstationError, type BrokerSettings, type CommandParams, type PushPayload } from '../../shared/api'
+import { WorkstationError, type BrokerSettings, type CommandParams, type PushPayload, type Reconciliation } from '../../shared/api'
 import { resolveParams, type ParamValues } from '../../shared/engine-params'
 import type { MarketEvent } from '../../shared/market-events'
 import { loadMarkets, marketsFromCcxt } from '../adapters/ccxt/exchange'
 import { LiveMarketSource } from '../adapters/ccxt/live-market-source'
+import { journalSnapshot } from '../adapters/ccxt/reconcile'
 import type { WatchApi } from '../adapters/ccxt/venue-api'
 import { SimulatedBroker } from '../core/broker/simulated-broker'
 import { VirtualClock } from '../core/clock'
 import type { EngineDefinition } from '../core/engine/engine'
-import { Journal } from '../core/journal/journal'
+import { Journal, type JournalRecord } from '../core/journal/journal'
 import type { JournalAppender } from '../core/journal/appender'
 import { Kernel } from '../core/kernel/kernel'
 import { OrderBook } from '../core/market/order-book'
@@ -15,6 +16,7 @@ import { RiskGate } from '../core/risk/risk-gate'
 import { APP_VERSION } from './app-version'
 import { brokerConfig, DEFAULT_BROKER_SETTINGS } from './broker-settings'
 import { loadEngine } from './engine-loader'
+import { GuardedBroker, rebuild, ResumableSink } from './live-resume'
 import { toApiError } from './errors'
 import type { ReplayFeed } from './replay-feed'
 import { ReplayViews, type View } from './replay-views'
@@ -38,6 +40,8 @@ type Status = PushPayload<'session.state'>['status']
 
 /** How often views go to the host; the batcher enforces the per-topic rate. */
 const VIEW_INTERVAL_MS = 50
+/** the journal is committed at least this often (and before an order ticket is answered) */
+const FLUSH_INTERVAL_MS = 25
 const BAR_TIMEFRAME = '1m'
 const SEED = 1
 
@@ -45,7 +49,7 @@ const SEED = 1
  * The live book as the views see it: the source hands out whole top-of-book snapshots only while
  * its feed is healthy, so the book is replaced by each one and invalidated on any other status.
  */
-class PaperFeed implements ReplayFeed<never> {
+export class PaperFeed implements ReplayFeed<never> {
   readonly barTimeframe = BAR_TIMEFRAME
   readonly book: OrderBook
 
@@ -85,8 +89,12 @@ export class PaperSession {
   status: Status = 'running'
   private ended = false
   private readonly viewTimer: ReturnType<typeof setInterval>
+  private readonly flushTimer: ReturnType<typeof setInterval> | null
   private readonly views: ReplayViews
   private readonly controls: SessionControls
+  private manualCount = 0
+  /** after `resume`: what the rebuild found (always resolved; errors are differences from the journal) */
+  reconciliation: Reconciliation | null = null
 
   private constructor(
     private readonly spec: PaperSpec,
@@ -95,7 +103,8 @@ export class PaperSession {
     private readonly source: LiveMarketSource,
     private readonly journal: { db: Journal; appender: JournalAppender } | null,
     viewsFor: (session: PaperSession) => ReplayViews,
-    private readonly post: (views: View[]) => void
+    private readonly post: (views: View[]) => void,
+    private readonly sink: ResumableSink
   ) {
     this.views = viewsFor(this)
     this.controls = new SessionControls({
@@ -109,9 +118,20 @@ export class PaperSession {
       }
     })
     this.viewTimer = setInterval(() => this.sendViews(), VIEW_INTERVAL_MS)
+    this.flushTimer =
+      journal === null
+        ? null
+        : setInterval(() => {
+            if (journal.appender.pending > 0 && !journal.appender.closed) journal.appender.flush()
+          }, FLUSH_INTERVAL_MS)
   }
 
-  static async open(spec: PaperSpec, exchange: PaperExchange, post: (views: View[]) => void): Promise<PaperSession> {
+  /**
+   * Opens a new paper session, or (with `resume`) rebuilds a journaled one that never ended: its
+   * journal runs through a fresh kernel and simulated broker (see live-resume.ts), then live data
+   * continues it.
+   */
+  static async open(spec: PaperSpec, exchange: PaperExchange, post: (views: View[]) => void, resume?: { records: Iterable<JournalRecord> }): Promise<PaperSession> {
     const markets = marketsFromCcxt(await loadMarkets(exchange), spec.venue).filter((m) => m.symbol === spec.symbol)
     if (markets.length === 0) throw new WorkstationError('NotFound', `${spec.venue} has no spot market ${spec.symbol}`)
     let engine: { definition: EngineDefinition<ParamValues>; values: ParamValues } | null = null
@@ -120,11 +140,11 @@ export class PaperSession {
       engine = { definition, values: resolveParams(definition.params, spec.params ?? {}) }
     }
     const settings = spec.broker ?? DEFAULT_BROKER_SETTINGS
-    const broker = new SimulatedBroker({ ...brokerConfig(settings, markets[0]), markets })
+    const broker = new GuardedBroker(new SimulatedBroker({ ...brokerConfig(settings, markets[0]), markets }))
     let journal: { db: Journal; appender: JournalAppender } | null = null
     if (spec.journalPath !== null) {
       const db = Journal.open(spec.journalPath)
-      db.createSession({
+      if (resume === undefined) db.createSession({
         id: spec.sessionId,
         mode: 'paper',
         // markets, risk and seed too: `theorycraft replay` rebuilds the session from this alone
@@ -134,15 +154,23 @@ export class PaperSession {
         dataFingerprint: `live:${spec.venue}:${spec.symbol}`,
         startedAt: Date.now()
       })
-      journal = { db, appender: db.appender(spec.sessionId) }
+      try {
+        journal = { db, appender: db.appender(spec.sessionId) }
+      } catch (err) {
+        db.close()
+        throw err
+      }
     }
+    const sink = new ResumableSink()
+    if (journal !== null && resume === undefined) sink.attach(journal.appender, 0)
+    else if (journal !== null) sink.collectAfter(journal.appender.lastSeq)
     let session: PaperSession | undefined
     const feed = new PaperFeed(spec.symbol)
     const kernel = new Kernel({
       clock: new VirtualClock(0),
       broker,
       risk: new RiskGate({}),
-      journal: journal?.appender ?? null,
+      journal: journal === null ? null : sink,
       journalMarket: true,
       seed: SEED,
       observer: (event) => session?.views.observe(event)
@@ -155,13 +183,21 @@ export class PaperSession {
       onBatch: (batch) => session?.receive(batch),
       log: (line) => session?.views.system('warn', line)
     })
-    session = new PaperSession(spec, feed, kernel, source, journal, (s) => new ReplayViews(spec.sessionId, kernel, feed, () => s.state()), post)
+    session = new PaperSession(spec, feed, kernel, source, journal, (s) => new ReplayViews(spec.sessionId, kernel, feed, () => s.state()), post, sink)
     if (engine !== null) {
       try {
         kernel.addEngine(engine.definition.name, engine.definition, engine.values)
       } catch (err) {
         await session.stop()
         throw new WorkstationError('EngineError', `engine ${engine.definition.name}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
+    if (resume !== undefined && journal !== null) {
+      try {
+        session.rebuildFrom(resume.records, broker, journal.appender)
+      } catch (err) {
+        await session.stop(true)
+        throw new WorkstationError('DataError', `session ${spec.sessionId} could not be rebuilt from its journal: ${toApiError(err).message}`)
       }
     }
     session.views.system('info', `paper trading ${spec.symbol} on ${spec.venue}: live market data, simulated fills`)
@@ -188,26 +224,43 @@ export class PaperSession {
     return this.controls.engineControl(p)
   }
 
+  /** The order ticket; the order is on disk when this returns. */
   createOrder(p: Omit<CommandParams<'order.create'>, 'sessionId'>): { clientOrderId: string; denied: string | null } {
-    return this.controls.createOrder(p)
+    this.requireLive()
+    if (p.symbol !== this.spec.symbol) throw new WorkstationError('ValidationError', `order.create: symbol: this paper session trades ${this.spec.symbol}, not ${p.symbol}`)
+    // ids carry the journal's seq, so none repeats one from before a restart
+    const clientOrderId = `manual-${this.sink.journalSeq(this.kernel.seq)}-${++this.manualCount}`
+    const result = this.kernel.submitManualOrder(p.symbol, p.type, p.side, p.amount, p.price, { clientOrderId, stopPrice: p.stopPrice, timeInForce: p.timeInForce })
+    this.kernel.advanceTo(this.kernel.now())
+    this.views.touch()
+    this.journal?.appender.flush()
+    return result
   }
 
   cancelOrder(clientOrderId: string): { ok: boolean } {
-    return this.controls.cancelOrder(clientOrderId)
+    const r = this.controls.cancelOrder(clientOrderId)
+    this.journal?.appender.flush()
+    return r
   }
 
   cancelAll(symbol: string | undefined): { ok: boolean } {
-    return this.controls.cancelAll(symbol)
+    const r = this.controls.cancelAll(symbol)
+    this.journal?.appender.flush()
+    return r
   }
 
   killSwitch(p: { flatten: boolean; reason: string; by: string; pressedAt: number }): { cancelled: number } {
     return this.controls.killSwitch(p)
   }
 
-  /** Stops the streams, lets engines finish, closes the journal and sends the last views. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the streams, lets engines finish, closes the journal and sends the last views.
+   * `keepRunning`: the journal's session is left resumable (a rebuild that failed).
+   */
+  async stop(keepRunning = false): Promise<void> {
     if (this.ended) return
     this.ended = true
+    if (this.flushTimer !== null) clearInterval(this.flushTimer)
     let failed = false
     try {
       await this.source.stop()
@@ -225,7 +278,7 @@ export class PaperSession {
     this.views.system('info', 'paper session stopped')
     this.views.touch()
     try {
-      this.journal?.appender.close(failed ? 'failed' : 'completed', Date.now())
+      if (!keepRunning) this.journal?.appender.close(failed ? 'failed' : 'completed', Date.now())
       this.journal?.db.close()
     } catch (err) {
       this.views.system('error', `closing the journal failed: ${toApiError(err).message}`)
@@ -234,6 +287,17 @@ export class PaperSession {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  /** Runs the journal through the fresh kernel, then checks the result against the journal's own record. */
+  private rebuildFrom(records: Iterable<JournalRecord>, broker: GuardedBroker, appender: JournalAppender): void {
+    const rebuilt = rebuild(records, { kernel: this.kernel, broker })
+    this.sink.attach(appender, this.kernel.seq)
+    appender.flush()
+    const errors = differencesFromJournal(journalSnapshot(rebuilt.events), this.kernel.broker.account)
+    for (const e of errors) this.views.system('warn', `resume: ${e}`)
+    this.views.system('info', `resumed from the journal: ${rebuilt.lastSeq} events rebuilt${errors.length > 0 ? `, ${errors.length} difference(s) from the journal` : ', state as journaled'}`)
+    this.reconciliation = { sessionId: this.spec.sessionId, status: 'resolved', items: [], unchecked: [], errors }
+  }
 
   private receive(batch: MarketEvent[]): void {
     if (this.ended) return
@@ -254,4 +318,28 @@ export class PaperSession {
     const views = this.views.take()
     if (views.length > 0) this.post(views)
   }
+}
+
+/** Where a rebuilt paper account differs from what its journal recorded (open orders, balances, positions). */
+function differencesFromJournal(journal: ReturnType<typeof journalSnapshot>, account: Kernel['broker']['account']): string[] {
+  const out: string[] = []
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+  const open = new Map(account.openOrders().map((o) => [o.clientOrderId, o]))
+  for (const o of journal.orders.values()) {
+    if (['filled', 'cancelled', 'rejected', 'expired'].includes(o.status)) continue
+    const mine = open.get(o.clientOrderId)
+    if (mine === undefined) out.push(`order ${o.clientOrderId} is open in the journal, not in the rebuilt session`)
+    else if (!close(mine.filled, o.filled)) out.push(`order ${o.clientOrderId}: filled ${o.filled} in the journal, ${mine.filled} rebuilt`)
+    open.delete(o.clientOrderId)
+  }
+  for (const id of open.keys()) out.push(`order ${id} is open in the rebuilt session, not in the journal`)
+  for (const b of journal.balances) {
+    const mine = account.balance(b.currency).total
+    if (!close(mine, b.total)) out.push(`${b.currency} balance: ${b.total} in the journal, ${mine} rebuilt`)
+  }
+  for (const p of journal.positions) {
+    const mine = account.position(p.symbol).amount
+    if (!close(mine, p.amount)) out.push(`${p.symbol} position: ${p.amount} in the journal, ${mine} rebuilt`)
+  }
+  return out
 }

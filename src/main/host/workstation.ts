@@ -9,15 +9,20 @@ import {
   type Dataset,
   type Mode,
   type PushPayload,
-  type PushTopic
+  type PushTopic,
+  type VenueProfile
 } from '../../shared/api'
 import { openExchange } from '../adapters/ccxt/exchange'
 import { BUILT_IN_ENGINES } from '../core/engines/registry'
-import { Journal } from '../core/journal/journal'
+import { Journal, type SessionInfo } from '../core/journal/journal'
 import { APP_VERSION } from './app-version'
 import { collectDiagnostics } from './diagnostics'
 import { importSamples, isFirstRun } from './first-run'
 import { createLogger, logsFolder, type Logger } from './logging'
+import { CredentialStore, type Encryptor } from './credential-store'
+import { defaultLiveExchange, LiveService } from './live-service'
+import type { LiveExchange } from './live-session'
+import type { ApiCredentials } from '../adapters/ccxt/secrets'
 import { SettingsService } from './settings'
 import { acquireWriterLock, type WriterKind, type WriterLock } from './writer-lock'
 import { BacktestService } from './backtest-service'
@@ -54,6 +59,14 @@ export interface WorkstationOptions {
    * trading needs no keys). Tests point it at the emulated venue.
    */
   paperExchange?: () => Promise<PaperExchange>
+  /**
+   * a fresh ccxt.pro exchange with a venue profile's keys for each live session; default: ccxt's
+   * client of the profile's exchange (its test network when the profile says sandbox). Tests
+   * point it at the emulated venue.
+   */
+  liveExchange?: (profile: VenueProfile, credentials: ApiCredentials) => Promise<LiveExchange>
+  /** the OS keychain for `credentials.set` (the Electron shell's safeStorage); none headless */
+  encryptor?: Encryptor | null
 }
 
 export type PushListener = <T extends PushTopic>(topic: T, payload: PushPayload<T>) => void
@@ -151,6 +164,24 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const paperExchange = options.paperExchange ?? (async () => (await openExchange({ exchangeId: 'binance', now: () => Date.now() })) as unknown as PaperExchange)
   const papers = new PaperService({ batcher, exchange: paperExchange, journalPath, newId })
   const imports = new ImportService({ batcher, spawn: () => spawn(), storePath, newId })
+  const credentials = new CredentialStore(dataFolder, options.encryptor ?? null, process.env, (secret) => log.addSecret(secret))
+  const venueLog = log.child('venue')
+  const lives = new LiveService({
+    batcher,
+    exchange: options.liveExchange ?? ((profile, keys) => defaultLiveExchange(profile, keys, (line) => venueLog.info(line))),
+    credentials,
+    profiles: () => settings.settings.venueProfiles,
+    journalPath,
+    newId,
+    log: venueLog
+  })
+  const profileOf = (profileId: string): VenueProfile => {
+    const profile = settings.settings.venueProfiles.find((v) => v.id === profileId)
+    if (profile === undefined) throw new WorkstationError('NotFound', `no venue profile "${profileId}" in the settings (settings → venue profiles)`)
+    return profile
+  }
+  /** the in-process session service (paper or live) that runs `sessionId`, if any */
+  const trading = (sessionId: string): PaperService | LiveService | null => (papers.has(sessionId) ? papers : lives.has(sessionId) ? lives : null)
 
   // first start on this folder: the sample data goes into the store, the backtest form starts on it
   const ready: Promise<void> = firstRun
@@ -178,12 +209,6 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (p.mode === 'live' && p.confirmation !== 'LIVE') {
         throw new WorkstationError('ValidationError', 'live trading needs the confirmation typed exactly as "LIVE"')
       }
-      if (p.mode === 'live') {
-        throw new WorkstationError(
-          'Unavailable',
-          'live trading arrives with the live-trading work (issue 5): the venue broker is not wired into the host yet; backtest, replay and paper are available'
-        )
-      }
       mode = p.mode
       return { mode }
     }),
@@ -210,30 +235,52 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     'replay.start': command('replay.start', (p) => replays.start(p)),
     'paper.start': command('paper.start', (p) => papers.start(p)),
     'replay.control': command('replay.control', (p) => {
-      if (!papers.has(p.sessionId)) return replays.control(p)
-      // a paper session follows the market: it can only be stopped
-      if (p.action !== 'stop') throw new WorkstationError('ValidationError', `replay.control: action: a paper session can only be stopped, not ${p.action}`)
-      return papers.stop(p.sessionId)
+      const service = trading(p.sessionId)
+      if (service === null) return replays.control(p)
+      // a paper or live session follows the market: it can only be stopped
+      if (p.action !== 'stop') throw new WorkstationError('ValidationError', `replay.control: action: a ${service === papers ? 'paper' : 'live'} session can only be stopped, not ${p.action}`)
+      return service.stop(p.sessionId)
     }),
-    'engine.control': command('engine.control', (p) => (papers.has(p.sessionId) ? papers.engine(p) : replays.engine(p))),
-    'order.create': command('order.create', (p) => (papers.has(p.sessionId) ? papers.createOrder(p) : replays.createOrder(p))),
-    'order.cancel': command('order.cancel', (p) => (papers.has(p.sessionId) ? papers.cancelOrder(p) : replays.cancelOrder(p))),
-    'order.cancelAll': command('order.cancelAll', (p) => (papers.has(p.sessionId) ? papers.cancelAll(p) : replays.cancelAll(p))),
+    'engine.control': command('engine.control', (p) => (trading(p.sessionId) ?? replays).engine(p)),
+    'order.create': command('order.create', (p) => (trading(p.sessionId) ?? replays).createOrder(p)),
+    'order.cancel': command('order.cancel', (p) => (trading(p.sessionId) ?? replays).cancelOrder(p)),
+    'order.cancelAll': command('order.cancelAll', (p) => (trading(p.sessionId) ?? replays).cancelAll(p)),
     'killSwitch.press': command('killSwitch.press', async (p) => {
+      // live first: its cancels have the furthest to go
+      const live = lives.killSwitch(p, KILL_SWITCH_BY, Date.now())
       const paper = papers.killSwitch(p, KILL_SWITCH_BY, Date.now())
       const replay = await replays.killSwitch(p, KILL_SWITCH_BY)
-      return { sessions: paper.sessions + replay.sessions, cancelled: paper.cancelled + replay.cancelled }
+      return { sessions: live.sessions + paper.sessions + replay.sessions, cancelled: live.cancelled + paper.cancelled + replay.cancelled }
     }),
-    'session.list': command('session.list', () => ({ sessions: [...replays.list().sessions, ...papers.list()] })),
-    'journal.sessions': command('journal.sessions', () => journalSessions(journalPath, (id) => papers.has(id))),
+    'session.list': command('session.list', () => ({ sessions: [...replays.list().sessions, ...papers.list(), ...lives.list()] })),
+    'journal.sessions': command('journal.sessions', () => journalSessions(journalPath, (id) => trading(id) !== null)),
     'journal.replay': command('journal.replay', async (p) => replaySummary(await replayJournaledSession(journalPath, p.sessionId))),
-    'live.start': command('live.start', () => notYet()),
-    'session.resume': command('session.resume', () => notYet()),
-    'reconcile.get': command('reconcile.get', () => notYet()),
-    'reconcile.resolve': command('reconcile.resolve', () => notYet()),
-    'credentials.status': command('credentials.status', () => notYet()),
-    'credentials.set': command('credentials.set', () => notYet()),
-    'credentials.clear': command('credentials.clear', () => notYet()),
+    'live.start': command('live.start', (p) => {
+      if (mode !== 'live') throw new WorkstationError('ValidationError', 'live.start: switch the workstation to LIVE first (mode.set with "LIVE" typed)')
+      return lives.start(p)
+    }),
+    'session.resume': command('session.resume', async (p) => {
+      if (trading(p.sessionId) !== null) throw new WorkstationError('ValidationError', `session.resume: session ${p.sessionId} is running`)
+      const info = readSession(journalPath, p.sessionId)
+      if (info === undefined) throw new WorkstationError('NotFound', `no session ${p.sessionId} in the journal`)
+      if (info.mode !== 'paper' && info.mode !== 'live') throw new WorkstationError('ValidationError', `session.resume: session ${p.sessionId} is a ${info.mode} session; only paper and live sessions are resumed`)
+      if (info.status !== 'running' && info.status !== 'crashed') throw new WorkstationError('ValidationError', `session.resume: session ${p.sessionId} has ended (${info.status})`)
+      if (info.mode === 'live' && mode !== 'live') throw new WorkstationError('ValidationError', `session.resume: ${p.sessionId} is a live session: switch the workstation to LIVE first (mode.set with "LIVE" typed)`)
+      return info.mode === 'live' ? lives.resume(info) : papers.resume(info)
+    }),
+    'reconcile.get': command('reconcile.get', (p) => {
+      if (lives.has(p.sessionId)) return lives.reconciliation(p.sessionId)
+      if (papers.has(p.sessionId)) return papers.reconciliation(p.sessionId)
+      throw new WorkstationError('NotFound', `no running paper or live session ${p.sessionId}`)
+    }),
+    'reconcile.resolve': command('reconcile.resolve', (p) => {
+      if (lives.has(p.sessionId)) return lives.resolve(p)
+      if (papers.has(p.sessionId)) throw new WorkstationError('ValidationError', `reconcile.resolve: paper session ${p.sessionId} has no venue to reconcile with`)
+      throw new WorkstationError('NotFound', `no running live session ${p.sessionId}`)
+    }),
+    'credentials.status': command('credentials.status', (p) => credentials.status(profileOf(p.profileId))),
+    'credentials.set': command('credentials.set', (p) => credentials.set(profileOf(p.profileId), p.apiKey, p.secret)),
+    'credentials.clear': command('credentials.clear', (p) => ({ cleared: credentials.clear(profileOf(p.profileId).id) })),
     'settings.get': command('settings.get', async () => {
       await ready
       return settings.get()
@@ -280,7 +327,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     async close() {
       if (closed) return
       closed = true
-      await Promise.all([replays.close(), papers.close()])
+      await Promise.all([replays.close(), papers.close(), lives.close()])
       await Promise.all([backtests.close(), sweeps.close(), imports.close()])
       await Promise.all([...workers].map((w) => w.terminate()))
       await ready
@@ -327,6 +374,11 @@ function runtimeVersions(): Record<string, string> {
   return out
 }
 
-function notYet(): never {
-  throw new WorkstationError('Unavailable', 'live trading is being wired into the host')
+function readSession(path: string, sessionId: string): SessionInfo | undefined {
+  const journal = Journal.open(path, { readonly: true })
+  try {
+    return journal.getSession(sessionId)
+  } finally {
+    journal.close()
+  }
 }

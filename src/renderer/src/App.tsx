@@ -10,10 +10,13 @@ import { DataManager } from './panels/data/DataManager'
 import { BalancesTable, FillsTable, OrdersTable, PositionsTable } from './panels/account/AccountTables'
 import { isOpen } from './panels/account/order-status'
 import { EnginesPanel } from './panels/engines/EnginesPanel'
+import { JournalSessions } from './panels/journal/JournalSessions'
 import { KillSwitch } from './panels/killswitch/KillSwitch'
+import { LivePanel } from './panels/live/LivePanel'
 import { LogPanel } from './panels/log/LogPanel'
 import { ModeBadge, ModeSwitch, ModeUnavailable } from './panels/mode/ModeSwitch'
 import { OrderBookPanel } from './panels/orderbook/OrderBookPanel'
+import { ReconcileBanner, ReconcileView } from './panels/reconcile/ReconcileView'
 import { PaperPanel } from './panels/replay/PaperPanel'
 import { ReplayPanel } from './panels/replay/ReplayPanel'
 import { ConnectionBanner, SessionPicker, Toasts } from './panels/session/SessionBar'
@@ -56,18 +59,15 @@ function ModeControls() {
   if (notice) return <Panel title={`${notice.mode} mode`}><ModeUnavailable /></Panel>
   if (mode === 'replay') return <Panel title="Replay" testId="controls-replay"><ReplayPanel /></Panel>
   if (mode === 'paper') return <Panel title="Paper" testId="controls-paper"><PaperPanel /></Panel>
-  if (mode === 'live')
-    return (
-      <Panel title={`${mode} mode`}>
-        <div className="mode-unavailable">This mode has no controls in this build.</div>
-      </Panel>
-    )
+  if (mode === 'live') return <Panel title="Live" testId="controls-live"><LivePanel /></Panel>
   return <Panel title="Backtest" testId="controls-backtest"><BacktestRunner /></Panel>
 }
 
 function CenterTabs() {
   const ws = useWorkstation()
   const tab = useSlice(ws.store, (s) => s.centerTab)
+  const reconciling = useSlice(ws.store, (s) => s.reconciliations.size > 0)
+  const open = useSlice(ws.store, (s) => [...s.reconciliations.values()].some((r) => r.status !== 'resolved'))
   return (
     <Tabs
       id="center"
@@ -78,7 +78,9 @@ function CenterTabs() {
         { id: 'report', label: 'Report', content: () => <ReportView /> },
         { id: 'compare', label: 'Compare', content: () => <CompareView /> },
         { id: 'sweep', label: 'Sweep', content: () => <SweepView /> },
-        { id: 'data', label: 'Data', content: () => <DataManager /> }
+        { id: 'data', label: 'Data', content: () => <DataManager /> },
+        // shown once a session has been resumed (a reconciliation exists)
+        ...(reconciling ? [{ id: 'reconcile', label: open ? <span className="bad">Reconcile ●</span> : 'Reconcile', content: () => <ReconcileView /> }] : [])
       ]}
     />
   )
@@ -100,7 +102,8 @@ function BottomTabs() {
         { id: 'positions', label: `Positions (${positions})`, content: () => <PositionsTable /> },
         { id: 'fills', label: `Fills (${session?.fills.length ?? 0})`, content: () => <FillsTable /> },
         { id: 'balances', label: 'Balances', content: () => <BalancesTable /> },
-        { id: 'log', label: 'Engine log', content: () => <LogPanel /> }
+        { id: 'log', label: 'Engine log', content: () => <LogPanel /> },
+        { id: 'journal', label: 'Journal', content: () => <JournalSessions /> }
       ]}
     />
   )
@@ -130,6 +133,7 @@ export function App() {
     <div className={`app frame-${mode ?? 'unknown'}`} data-testid="app" data-mode={mode ?? ''}>
       <TopBar />
       <ConnectionBanner />
+      <ReconcileBanner />
       <SettingsWarning />
       {/* laid out once the saved layout is known, so the dividers start where they were left */}
       {ready ? null : <main className="workspace" />}

@@ -91,24 +91,35 @@ describe('venue broker against the emulated Binance venue (real ccxt, real kerne
     }
   })
 
-  it('obeys 429 + Retry-After: nothing is sent before it has passed, then the same order goes once', async () => {
+  it('obeys 429 + Retry-After for every request: nothing (order, cancel, balance, query) is sent before it has passed, then the same order goes once', async () => {
+    // an order to cancel, and an order to query, while the venue's Retry-After runs
+    const resting = s.kernel.submitManualOrder(SYMBOL, 'limit', 'buy', 0.01, 50_000).clientOrderId
+    await until(() => s.broker.account.order(resting)?.status === 'accepted', 'the resting order accepted')
     await until(() => s.broker.queued === 0, 'an idle broker')
     const before = venue.requests().length
+    const limitedBefore = s.broker.counters.rateLimited
     venue.inject({ kind: 'http-429', retryAfterSec: 1 })
     const cid = s.kernel.submitManualOrder(SYMBOL, 'limit', 'sell', 0.01, 90_000).clientOrderId
-    await until(() => s.broker.account.order(cid)?.status === 'accepted', 'the order accepted after the wait', 8000)
+    await until(() => s.broker.counters.rateLimited > limitedBefore, 'the 429')
+    // inside the window: a cancel, a balance refresh and a query of the resting order all wait
+    s.kernel.cancelOrder(resting)
+    const balance = s.broker.refreshBalance()
+    const query = s.broker.resyncOrder(resting)
+    await until(() => s.broker.account.order(cid)?.status === 'accepted' && s.broker.account.order(resting)?.status === 'cancelled', 'the order accepted and the cancel done after the wait', 8000)
+    await Promise.all([balance, query])
     const rest = venue.requests().slice(before).filter((r) => r.transport === 'rest')
     const limited = rest.findIndex((r) => r.status === 429)
-    expect(limited).toBeGreaterThanOrEqual(0)
+    expect(limited).toBe(0)
     const t429 = rest[limited].time
     const later = rest.slice(limited + 1)
-    expect(later.length).toBeGreaterThan(0)
-    for (const r of later) expect(r.time - t429).toBeGreaterThanOrEqual(1000)
+    for (const r of later) expect(r.time - t429, `${r.method} ${r.path}`).toBeGreaterThanOrEqual(1000)
+    // every kind of request was held, not just the order
+    const kinds = new Set(later.map((r) => `${r.method} ${r.path}`))
+    for (const k of ['POST /api/v3/order', 'DELETE /api/v3/order', 'GET /api/v3/account', 'GET /api/v3/order', 'GET /api/v3/myTrades']) expect(kinds.has(k), k).toBe(true)
     // a request inside the window would have been answered with a 418 ban
     expect(rest.filter((r) => r.status === 418)).toEqual([])
     expect(atVenue(cid)).toHaveLength(1)
     expect(posts(cid).map((r) => r.params.newClientOrderId)).toEqual(posts(cid).map(() => cid))
-    expect(s.broker.counters.rateLimited).toBeGreaterThanOrEqual(1)
     s.kernel.cancelOrder(cid)
     await until(() => s.broker.account.order(cid)?.status === 'cancelled', 'cleanup cancel')
   })

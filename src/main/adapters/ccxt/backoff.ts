@@ -103,3 +103,26 @@ export class RequestGate {
     }
   }
 }
+
+/**
+ * ccxt (4.5.8x) retries on its own, underneath the adapters' own retries:
+ * - it waits before re-dialling a websocket url: 1 s, doubling up to 60 s, and forgets the count
+ *   only after 30 s without a dial. Against a venue that drops the connection every few seconds
+ *   that stacks up to a feed that is down most of the time, whatever our own backoff says;
+ * - it fetches a book's REST snapshot up to 3 times in a row at once when one fails, so after a
+ *   429 it asks again inside the venue's Retry-After (which Binance answers with an IP ban).
+ * The adapters reconnect with their own Backoff (seeded, reset when data flows again) and hold
+ * requests behind a RequestGate, so ccxt's reconnect delay is set to zero (unless the caller set
+ * one) and its snapshot tries to one.
+ */
+export function leaveRetriesToAdapter(exchange: object): void {
+  const ex = exchange as { options?: unknown }
+  if (typeof ex.options !== 'object' || ex.options === null) return
+  const options = ex.options as Record<string, unknown>
+  const section = (name: string): Record<string, unknown> => (typeof options[name] === 'object' && options[name] !== null ? (options[name] as Record<string, unknown>) : {})
+  const ws = section('ws')
+  const backoff = typeof ws.backoff === 'object' && ws.backoff !== null ? (ws.backoff as Record<string, unknown>) : {}
+  if (backoff.base === undefined) options.ws = { ...ws, backoff: { ...backoff, base: 0 } }
+  // ccxt's binance class sets 3 itself, so this one is not left to a default
+  options.watchOrderBook = { ...section('watchOrderBook'), maxRetries: 1 }
+}

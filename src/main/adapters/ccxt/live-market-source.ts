@@ -1,7 +1,7 @@
 import type { BarEvent, BookEvent, MarketEvent, MarketStatusEvent } from '../../../shared/market-events'
 import { BarAggregator, type AggregatedBar } from '../../core/data/bar-aggregator'
 import { parseTimeframe } from '../../core/data/timeframe'
-import { Backoff, realSleep, type BackoffOptions, type Sleep } from './backoff'
+import { Backoff, leaveRetriesToAdapter, realSleep, RequestGate, type BackoffOptions, type Sleep } from './backoff'
 import { FeedHealth } from './feed-health'
 import { createRedactor, describeError, redactingLogger, type Redactor } from './secrets'
 import { classifyError, num, str, type VenueBook, type VenueTicker, type VenueTrade, type WatchApi } from './venue-api'
@@ -29,7 +29,9 @@ import { classifyError, num, str, type VenueBook, type VenueTicker, type VenueTr
  *
  * Streams reconnect with exponential backoff and seeded jitter; a sequence gap (ccxt's
  * ChecksumError) is answered by watching again at once, which makes ccxt re-subscribe and take a
- * new snapshot. Time comes from the host's `now()`.
+ * new snapshot. Depth diffs that arrive out of order are put back in order before ccxt sees them
+ * (see `resequenceDepth`), so a swapped pair costs no resync; a diff that never comes is a gap.
+ * Time comes from the host's `now()`.
  */
 
 export interface LiveMarketSourceOptions {
@@ -65,6 +67,24 @@ export interface LiveMarketSourceOptions {
   redact?: Redactor
   /** stop() closes the exchange (default true) */
   ownsExchange?: boolean
+  /**
+   * how long an early depth diff waits for the ones before it (see `resequenceDepth`); default
+   * 4 diffs or 250 ms, whichever comes first; false: ccxt sees diffs in arrival order
+   */
+  reorderWindow?: ReorderWindow | false
+  /**
+   * the venue's request gate, shared with the broker on the same venue: after a 429/418 no book
+   * (re)subscription, which fetches a REST snapshot, goes before Retry-After has passed, and the
+   * broker's requests wait too (the venue bans the IP, not one client); default: a gate of its own
+   */
+  gate?: RequestGate
+}
+
+export interface ReorderWindow {
+  /** early diffs held at most (more: the missing one is taken as lost) */
+  messages: number
+  /** longest time a diff is held, ms */
+  ms: number
 }
 
 type Stream = 'book' | 'trades' | 'ticker'
@@ -97,6 +117,10 @@ export interface LiveSourceCounters {
   crossed: number
   /** sequence gaps reported by ccxt (each followed by a resync) */
   gaps: number
+  /** depth diffs that came early and were put back in order (no resync needed) */
+  resequenced: number
+  /** watch calls the venue answered with 429/418 (the source then waits for Retry-After) */
+  rateLimited: number
   reconnects: number
   /** watch calls the venue refused (trades and ticker streams; a refused book stream is resyncing) */
   refused: number
@@ -121,10 +145,11 @@ const RECENT_TRADES = 2048
 const STOPPED = Symbol('stopped')
 
 export class LiveMarketSource {
-  readonly counters: LiveSourceCounters = { events: 0, batches: 0, books: 0, crossed: 0, gaps: 0, reconnects: 0, refused: 0, duplicateTrades: 0, lateBarTrades: 0, malformed: 0 }
+  readonly counters: LiveSourceCounters = { events: 0, batches: 0, books: 0, crossed: 0, gaps: 0, resequenced: 0, rateLimited: 0, reconnects: 0, refused: 0, duplicateTrades: 0, lateBarTrades: 0, malformed: 0 }
   private readonly ex: WatchApi
   private readonly now: () => number
   private readonly sleep: Sleep
+  private readonly gate: RequestGate
   private readonly redact: Redactor
   private readonly log: (line: string) => void
   private readonly feeds = new Map<string, SymbolFeed>()
@@ -151,6 +176,7 @@ export class LiveMarketSource {
     this.ex = opts.exchange
     this.now = opts.now
     this.sleep = opts.sleep ?? realSleep
+    this.gate = opts.gate ?? new RequestGate(opts.now, this.sleep)
     this.redact = opts.redact ?? createRedactor()
     this.log = redactingLogger(this.redact, opts.log)
     this.streams = { book: opts.streams?.book ?? true, trades: opts.streams?.trades ?? true, ticker: opts.streams?.ticker ?? false }
@@ -169,6 +195,12 @@ export class LiveMarketSource {
       }
     }
     if (opts.symbols.length === 0) throw new LiveSourceConfigError('symbols', 'at least one symbol is needed')
+    leaveRetriesToAdapter(this.ex)
+    const window = opts.reorderWindow ?? { messages: 4, ms: 250 }
+    if (window !== false) {
+      if (!(window.messages >= 1) || !(window.ms > 0)) throw new LiveSourceConfigError('reorderWindow', `needs messages ≥ 1 and ms > 0, got ${JSON.stringify(window)}`)
+      resequenceDepth(this.ex, window, () => this.counters.resequenced++)
+    }
   }
 
   /** Starts every stream; returns at once (the streams run until `stop`). */
@@ -251,6 +283,8 @@ export class LiveMarketSource {
     while (this.running) {
       try {
         if (stream === 'book') {
+          // a (re)subscription fetches a REST snapshot: not before a venue's Retry-After
+          if ((await this.untilStopped(this.gate.wait())) === STOPPED) return
           const book = await this.untilStopped(this.ex.watchOrderBook(feed.symbol))
           if (book === STOPPED) return
           this.onBook(feed, book)
@@ -276,6 +310,13 @@ export class LiveMarketSource {
           this.bookOutOfSync(feed, `${what}, re-subscribing for a new snapshot (${why})`)
           // the first resync goes at once (ccxt re-subscribes); a venue that keeps failing gets backoff
           if (resyncsInARow++ === 0) continue
+        } else if (c.kind === 'rate-limited') {
+          // the venue did not serve the snapshot and bans early requests: nothing before Retry-After
+          this.counters.rateLimited++
+          const wait = c.retryAfterMs ?? backoff.next()
+          this.gate.blockUntil(this.now() + wait)
+          if (stream === 'book') this.bookOutOfSync(feed, `rate limited by the venue, waiting ${wait} ms (${why})`)
+          this.log(`live source: ${feed.symbol} ${stream}: rate limited (${why}); no request for ${wait} ms`)
         } else if (c.kind === 'rejected' && stream !== 'book') {
           // the venue refuses this stream (unknown stream, bad parameter): the others go on
           this.counters.refused++
@@ -499,4 +540,97 @@ function levels(side: VenueBook['bids'], n: number): Array<[number, number]> | n
     out[i] = [p, s]
   }
   return out
+}
+
+interface DepthDiff {
+  U: number
+  u: number
+}
+
+interface SequenceState {
+  /** the last update id handed to ccxt on this connection */
+  last: number | undefined
+  /** early diffs, by first update id */
+  held: Array<{ diff: DepthDiff; message: unknown }>
+  timer: ReturnType<typeof setTimeout> | null
+}
+
+type WsClient = { url?: unknown }
+type DepthHandler = (client: WsClient, message: unknown) => unknown
+const RESEQUENCED = Symbol('theorycraft.resequenced')
+
+/**
+ * Puts a Binance-style spot diff stream (each diff carries `U`..`u`, the next begins at `u + 1`)
+ * back in order before ccxt's `handleOrderBook` sees it. ccxt takes any diff whose `U` is not the
+ * last `u + 1` for a gap: it drops the book and the stream must be re-snapshotted. A diff that
+ * comes early is held, per connection and market, until the diffs before it arrive; when they do
+ * not within `window.messages` diffs or `window.ms`, the held diffs go to ccxt as they are, and
+ * ccxt reports the gap. Repeats and stale diffs pass straight on (ccxt drops them). Diffs of
+ * other shapes (futures' `pu` chain, partial-depth snapshots) are not touched. Held diffs of a
+ * connection that has since closed are dropped, never handed to the book of a newer one.
+ * Returns false when the exchange has no such handler (or already has this wrapper).
+ */
+export function resequenceDepth(exchange: object, window: ReorderWindow, onResequenced: () => void = () => {}): boolean {
+  const ex = exchange as { handleOrderBook?: DepthHandler; clients?: Record<string, unknown>; [RESEQUENCED]?: true }
+  if (typeof ex.handleOrderBook !== 'function' || ex[RESEQUENCED]) return false
+  const original = ex.handleOrderBook
+  const states = new WeakMap<object, Map<string, SequenceState>>()
+  const pass = (client: WsClient, message: unknown): void => void original.call(exchange, client, message)
+  const current = (client: WsClient): boolean => typeof client.url !== 'string' || ex.clients === undefined || ex.clients[client.url] === client
+  const flush = (client: WsClient, state: SequenceState): void => {
+    if (state.timer !== null) clearTimeout(state.timer)
+    state.timer = null
+    const held = state.held
+    state.held = []
+    // a closed connection's diffs must not reach the book a newer connection is building
+    if (!current(client)) return
+    for (const h of held) {
+      state.last = Math.max(state.last ?? -Infinity, h.diff.u)
+      pass(client, h.message)
+    }
+  }
+  ex.handleOrderBook = function (client: WsClient, message: unknown): void {
+    const m = message as { U?: unknown; u?: unknown; pu?: unknown; s?: unknown } | null
+    if (typeof client !== 'object' || client === null || m === null || typeof m !== 'object' || typeof m.U !== 'number' || typeof m.u !== 'number' || m.pu !== undefined) {
+      pass(client, message)
+      return
+    }
+    let byMarket = states.get(client)
+    if (byMarket === undefined) states.set(client, (byMarket = new Map()))
+    const key = String(m.s)
+    let state = byMarket.get(key)
+    if (state === undefined) byMarket.set(key, (state = { last: undefined, held: [], timer: null }))
+    const diff: DepthDiff = { U: m.U, u: m.u }
+    if (state.last === undefined || diff.u <= state.last || diff.U <= state.last + 1) {
+      if (state.last === undefined || diff.u > state.last) state.last = diff.u
+      pass(client, message)
+      // the diffs that waited for this one
+      let released = 0
+      while (state.held.length > 0 && state.held[0].diff.U <= (state.last as number) + 1) {
+        const h = state.held.shift() as { diff: DepthDiff; message: unknown }
+        if (h.diff.u > (state.last as number)) state.last = h.diff.u
+        pass(client, h.message)
+        released++
+      }
+      if (released > 0) onResequenced()
+      if (state.held.length === 0 && state.timer !== null) {
+        clearTimeout(state.timer)
+        state.timer = null
+      }
+      return
+    }
+    // early: wait for the diffs before it
+    if (!state.held.some((h) => h.diff.u === diff.u)) {
+      const at = state.held.findIndex((h) => h.diff.U > diff.U)
+      state.held.splice(at < 0 ? state.held.length : at, 0, { diff, message })
+    }
+    const s = state
+    if (s.held.length > window.messages) flush(client, s)
+    else if (s.timer === null) {
+      s.timer = setTimeout(() => flush(client, s), window.ms)
+      s.timer.unref?.()
+    }
+  }
+  Object.defineProperty(exchange, RESEQUENCED, { value: true, enumerable: false })
+  return true
 }

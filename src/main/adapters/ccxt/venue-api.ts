@@ -196,6 +196,33 @@ export function instrumentExchange(exchange: object, now: () => number): void {
     })
   }
   Object.defineProperty(exchange, HTTP_NOTE, { value: true, enumerable: false })
+  observeWsFutures(exchange)
+}
+
+const OBSERVED = Symbol('theorycraft.observed')
+
+/**
+ * ccxt.pro creates some websocket futures ahead of the request that settles them (binance's
+ * user-data subscription) and rejects them when the connection fails, whether or not anyone
+ * waits on them: an unhandled rejection. Every future a client makes gets a handler here; whoever
+ * awaits it still sees the error.
+ */
+function observeWsFutures(exchange: object): void {
+  const ex = exchange as { client?: (url: string) => object }
+  if (typeof ex.client !== 'function') return
+  const original = ex.client.bind(exchange)
+  ex.client = (url: string) => {
+    const client = original(url) as { future?: (hash: string) => Promise<unknown>; [OBSERVED]?: true }
+    if (client[OBSERVED] || typeof client.future !== 'function') return client
+    const future = client.future.bind(client)
+    client.future = (hash: string) => {
+      const f = future(hash)
+      f.catch(() => undefined)
+      return f
+    }
+    Object.defineProperty(client, OBSERVED, { value: true, enumerable: false })
+    return client
+  }
 }
 
 /** A finite number, or undefined (venue JSON may carry null, strings or NaN where numbers belong). */

@@ -7,7 +7,7 @@ import { OrderRequestError } from '../../core/broker/simulated-broker'
 import { clean, floorToStep, stepDecimals } from '../../core/broker/numbers'
 import { canTransition, isFinalStatus, type OrderAction } from '../../core/orders/order-state-machine'
 import { OrderTracker } from '../../core/orders/order-tracker'
-import { Backoff, RequestGate, realSleep, type BackoffOptions, type Sleep } from './backoff'
+import { Backoff, leaveRetriesToAdapter, RequestGate, realSleep, type BackoffOptions, type Sleep } from './backoff'
 import { LiveAccount } from './live-account'
 import { createRedactor, describeError, redactingLogger, type Redactor } from './secrets'
 import { classifyError, num, str, type ClassifiedError, type TradeApi, type VenueOrder, type VenueTrade } from './venue-api'
@@ -36,7 +36,9 @@ import { classifyError, num, str, type ClassifiedError, type TradeApi, type Venu
  * 5. An ambiguous submission (timeout, dropped connection, 5XX, unreadable answer) leaves the
  *    order `submitted` and "unknown": it is resolved by querying the venue for our client order
  *    id, never by sending again blindly. Only after `resubmitAfterNotFound` answers of "no such
- *    order" is it sent again, under the same client order id. 429/418 mean "not processed": the
+ *    order", the last of them asked once the venue can no longer accept the original request
+ *    (`requestExpiryMs` after it was sent: a request held up on the way may still land until
+ *    then), is it sent again, under the same client order id. 429/418 mean "not processed": the
  *    same request goes again once Retry-After has passed, and no request of this broker leaves
  *    before then.
  * 6. Unknown stays unknown: a balance the venue has not reported reads as NaN, an order whose
@@ -69,6 +71,12 @@ export interface VenueBrokerOptions {
   onReport?: () => void
   /** queries of an ambiguous submission answering "no such order" before it is sent again (default 3; 0: never resend) */
   resubmitAfterNotFound?: number
+  /**
+   * how long after it was sent a request can still take effect at the venue (default: the
+   * exchange's `recvWindow` option, which Binance enforces on signed requests, plus 1 s for clock
+   * differences; 61 000 ms when it has none)
+   */
+  requestExpiryMs?: number
   /** order and trade polling (default 2000 ms): always for orders with missing fills, for every open order while the stream is down */
   pollIntervalMs?: number
   /** balance refresh: after fills (debounced by `balanceDebounceMs`, default 250) and every `balanceIntervalMs` (default 30 000) */
@@ -78,6 +86,11 @@ export interface VenueBrokerOptions {
   useStreams?: boolean
   /** stop() closes the exchange (default true) */
   ownsExchange?: boolean
+  /**
+   * the venue's request gate, shared with the market source on the same venue (a 429/418 bans the
+   * IP, not one client); default: a gate of this broker's own
+   */
+  gate?: RequestGate
 }
 
 type Phase = 'queued' | 'sending' | 'unknown' | 'live' | 'final'
@@ -170,16 +183,20 @@ export class VenueBroker implements Broker {
   private readonly stopped = new Promise<typeof STOPPED>((resolve) => (this.halt = () => resolve(STOPPED)))
   private balanceTimer: ReturnType<typeof setTimeout> | null = null
   private tasks = new Set<Promise<unknown>>()
+  /** host time each order's last placement request left */
+  private readonly lastSent = new Map<string, number>()
 
   constructor(private readonly opts: VenueBrokerOptions) {
     this.api = opts.exchange
     for (const m of opts.markets) this.markets.set(m.symbol, m)
     this.account = new LiveAccount(opts.currency, opts.markets, this.tracker)
     this.sleep = opts.sleep ?? realSleep
-    this.gate = new RequestGate(opts.now, this.sleep)
+    this.gate = opts.gate ?? new RequestGate(opts.now, this.sleep)
     this.redact = opts.redact ?? createRedactor()
     this.log = redactingLogger(this.redact, opts.log)
     this.seed = opts.backoff?.seed ?? 1
+    // the private streams reconnect on this broker's backoff, not on ccxt's own on top of it
+    leaveRetriesToAdapter(this.api)
   }
 
   // ---- Broker (synchronous, called by the kernel) -----------------------------------------
@@ -351,6 +368,120 @@ export class VenueBroker implements Broker {
     return this.inbox.length
   }
 
+  // ---- resume after a restart (the host rebuilds the session from its journal) -------------
+
+  /**
+   * A journaled event of this session, re-applied to the order, fill and balance records and put
+   * in the outbox for the kernel to sequence again. Nothing is sent: what the venue did meanwhile
+   * is found by reconciliation. A submitted order whose fate was never journaled stays unresolved
+   * until `resyncOrder`.
+   */
+  restoreEvent(event: BrokerEvent): void {
+    if (event.type === 'OrderSubmitted') {
+      const r = event.order
+      this.orders.set(r.clientOrderId, { ...this.newLiveOrder(r, event), phase: 'unknown' })
+    }
+    const lo = 'clientOrderId' in event ? this.orders.get(event.clientOrderId) : undefined
+    if (lo !== undefined) {
+      if (event.type === 'OrderAccepted') {
+        lo.phase = 'live'
+        lo.seenAtVenue = true
+      } else if (event.type === 'OrderFilled' || event.type === 'OrderPartiallyFilled') {
+        lo.tradeIds.add(event.tradeId)
+        lo.applied = event.filled
+        lo.venueFilled = Math.max(lo.venueFilled, event.filled)
+        lo.seenAtVenue = true
+        if (event.type === 'OrderFilled') lo.phase = 'final'
+        this.account.applyFill(event.symbol, event.side, event.price, event.amount, event.fee)
+      } else if (event.type === 'OrderCancelled' || event.type === 'OrderExpired' || event.type === 'OrderRejected') lo.phase = 'final'
+    }
+    if (event.type === 'BalanceUpdated') this.account.setBalance({ currency: event.currency, free: event.free, used: event.used, total: event.total })
+    this.lastTs = Math.max(this.lastTs, event.ts)
+    this.emit(event)
+  }
+
+  /** Asks the venue for one of this session's orders and its trades; what it says arrives as reports. */
+  async resyncOrder(clientOrderId: string): Promise<void> {
+    const lo = this.orders.get(clientOrderId)
+    if (lo === undefined) return
+    await this.queryOrder(lo)
+    if (lo.seenAtVenue && lo.phase === 'unknown') {
+      lo.phase = 'live'
+      if (lo.cancelWanted && !this.isFinal(lo)) this.queueSend('cancel', lo)
+    }
+    try {
+      if (!(await this.ready())) return
+      // by the venue's order id when known: the journal's times come from another clock than the venue's
+      const trades =
+        lo.venueId !== undefined
+          ? await this.api.fetchMyTrades(lo.request.symbol, undefined, undefined, { orderId: lo.venueId })
+          : await this.api.fetchMyTrades(lo.request.symbol, lo.submitted.ts - 60_000)
+      for (const t of trades) this.noteTrade(t, undefined)
+    } catch (err) {
+      this.log(`venue broker: fetchMyTrades for ${clientOrderId} failed: ${describeError(err, this.redact)}`)
+    }
+  }
+
+  /** An order the journal has as sent that the venue says it never received (a crash before it left): rejected here, never resent. */
+  markNeverPlaced(clientOrderId: string, reason: string): void {
+    const lo = this.orders.get(clientOrderId)
+    if (lo === undefined || this.isFinal(lo)) return
+    lo.phase = 'final'
+    this.enqueue({ kind: 'rejected', at: this.opts.now(), cid: clientOrderId, reason })
+  }
+
+  /**
+   * Takes an open venue order this session did not journal into the session (reconciliation's
+   * "adopt"): an OrderSubmitted under the venue's client id, then the venue's report of it.
+   */
+  adoptVenueOrder(o: VenueOrder, owner: string, now: number): string | null {
+    const cid = str(o.clientOrderId) ?? (str(o.id) !== undefined ? `venue-${str(o.id)}` : undefined)
+    const market = this.markets.get(str(o.symbol) ?? '')
+    const side = o.side === 'sell' ? 'sell' : o.side === 'buy' ? 'buy' : undefined
+    const amount = num(o.amount)
+    if (cid === undefined || market === undefined || side === undefined || amount === undefined || this.orders.has(cid)) return null
+    const price = num(o.price) ?? null
+    const request: OrderRequest = {
+      clientOrderId: cid,
+      owner,
+      symbol: market.symbol,
+      type: price !== null && o.type !== 'market' ? 'limit' : 'market',
+      side,
+      amount,
+      price: price !== null && o.type !== 'market' ? price : null,
+      stopPrice: null,
+      timeInForce: 'GTC',
+      postOnly: false,
+      reduceOnly: false,
+      cost: null
+    }
+    const submitted: OrderSubmitted = { type: 'OrderSubmitted', seq: 0, ts: this.stampTs(now), cause: 0, orderId: cid, order: request }
+    this.orders.set(cid, { ...this.newLiveOrder(request, submitted), phase: 'live', seenAtVenue: true })
+    this.emit(submitted)
+    this.noteOrder(o, this.orders.get(cid))
+    return cid
+  }
+
+  private newLiveOrder(request: OrderRequest, submitted: OrderSubmitted): LiveOrder {
+    return {
+      clientOrderId: request.clientOrderId,
+      request,
+      market: this.markets.get(request.symbol),
+      submitted,
+      phase: 'queued',
+      venueId: undefined,
+      seenAtVenue: false,
+      cancelWanted: false,
+      amount: request.cost !== null && request.amount === 0 ? undefined : request.amount,
+      venueFilled: 0,
+      applied: 0,
+      tradeIds: new Set(),
+      held: [],
+      pendingFinal: null,
+      missingSince: null
+    }
+  }
+
   // ---- sending ----------------------------------------------------------------------------
 
   private queueSend(kind: 'order' | 'cancel', lo: LiveOrder): void {
@@ -393,6 +524,7 @@ export class VenueBroker implements Broker {
       if (!(await this.ready())) return
       try {
         this.counters.sent++
+        this.lastSent.set(lo.clientOrderId, this.opts.now())
         const o = await this.api.createOrder(r.symbol, venueType(r), r.side, r.amount, venuePrice(r), this.orderParams(r))
         this.noteOrder(o, lo)
         lo.phase = 'live'
@@ -453,10 +585,18 @@ export class VenueBroker implements Broker {
         if (c.kind === 'rate-limited') this.block(c, backoff)
         else if (c.kind === 'not-found') {
           if (lo.seenAtVenue) return this.resolved(lo)
-          if (limit > 0 && ++notFound >= limit) return 'resend'
+          // until the venue would refuse the original request as too old, it may still land
+          const expired = this.opts.now() >= (this.lastSent.get(lo.clientOrderId) ?? -Infinity) + this.requestExpiryMs()
+          if (limit > 0 && ++notFound >= limit && expired) return 'resend'
         } else this.log(`venue broker: query for unknown order ${lo.clientOrderId} failed (${describeError(err, this.redact)}); still unknown`)
       }
     }
+  }
+
+  private requestExpiryMs(): number {
+    if (this.opts.requestExpiryMs !== undefined) return this.opts.requestExpiryMs
+    const recvWindow = num((this.api as { options?: { recvWindow?: unknown } }).options?.recvWindow)
+    return (recvWindow ?? 60_000) + 1000
   }
 
   private resolved(lo: LiveOrder): 'resolved' {
@@ -601,26 +741,74 @@ export class VenueBroker implements Broker {
       if (!(await this.pause(every))) return
       const now = this.opts.now()
       const symbolsNeedingTrades = new Map<string, number>()
+      const ordersNeedingTrades: LiveOrder[] = []
+      const byOrder = this.orderTradesApi()
       for (const lo of this.orders.values()) {
         // orders the venue counted fills for that we have no trades of, for a whole interval
         const missing = lo.missingSince !== null && now - lo.missingSince >= every
         // without the streams, every open order is asked for
         const blind = this.streamsDown && lo.phase === 'live' && !this.isFinal(lo)
         if (!missing && !blind) continue
-        const since = lo.submitted.ts - 1000
-        symbolsNeedingTrades.set(lo.request.symbol, Math.min(symbolsNeedingTrades.get(lo.request.symbol) ?? Infinity, since))
         if (blind) await this.queryOrder(lo)
+        // an order's own trades when the venue can list them (the account's may be thousands);
+        // a blind order's missing fills show in its report and are fetched on the next round
+        if (missing && byOrder !== undefined && lo.venueId !== undefined) ordersNeedingTrades.push(lo)
+        else if (missing || byOrder === undefined) {
+          const since = lo.submitted.ts - 1000
+          symbolsNeedingTrades.set(lo.request.symbol, Math.min(symbolsNeedingTrades.get(lo.request.symbol) ?? Infinity, since))
+        }
+      }
+      for (const lo of ordersNeedingTrades) {
+        try {
+          if (!(await this.ready())) return
+          for (const t of await byOrder!(lo.venueId as string, lo.request.symbol)) this.noteTrade(t, lo)
+        } catch (err) {
+          const c = classifyError(err)
+          if (c.kind === 'rate-limited') this.block(c)
+          else if (c.kind !== 'closed') this.log(`venue broker: fetchOrderTrades ${lo.clientOrderId} failed: ${describeError(err, this.redact)}`)
+        }
       }
       for (const [symbol, since] of symbolsNeedingTrades) {
         try {
           if (!(await this.ready())) return
-          for (const t of await this.api.fetchMyTrades(symbol, since)) this.noteTrade(t, undefined)
+          await this.fetchTradesSince(symbol, since)
         } catch (err) {
           const c = classifyError(err)
           if (c.kind === 'rate-limited') this.block(c)
           else if (c.kind !== 'closed') this.log(`venue broker: fetchMyTrades ${symbol} failed: ${describeError(err, this.redact)}`)
         }
       }
+    }
+  }
+
+  /** ccxt's fetchOrderTrades, when the exchange has it. */
+  private orderTradesApi(): ((id: string, symbol: string) => Promise<VenueTrade[]>) | undefined {
+    const api = this.api as TradeApi & { has?: Record<string, unknown>; fetchOrderTrades?: (id: string, symbol?: string) => Promise<VenueTrade[]> }
+    if (typeof api.fetchOrderTrades !== 'function' || api.has?.fetchOrderTrades === false) return undefined
+    return (id, symbol) => api.fetchOrderTrades!(id, symbol)
+  }
+
+  /** The account's trades in `symbol` from `since` on, page by page (a venue answers at most a page per call). */
+  private async fetchTradesSince(symbol: string, since: number): Promise<void> {
+    const page = 1000
+    let from = since
+    const seen = new Set<string>()
+    for (let i = 0; i < 20; i++) {
+      const trades = await this.api.fetchMyTrades(symbol, from, page)
+      let fresh = 0
+      let last = from
+      for (const t of trades) {
+        const id = str(t.id)
+        if (id !== undefined && seen.has(id)) continue
+        if (id !== undefined) seen.add(id)
+        fresh++
+        last = Math.max(last, num(t.timestamp) ?? last)
+        this.noteTrade(t, undefined)
+      }
+      // a short page is the last; a page with nothing new cannot move on
+      if (trades.length < page || fresh === 0) return
+      from = last
+      if (!(await this.ready())) return
     }
   }
 
@@ -641,7 +829,9 @@ export class VenueBroker implements Broker {
     const cid = str(o.clientOrderId)
     const target = lo ?? (cid !== undefined ? this.orders.get(cid) : undefined) ?? (venueId !== undefined ? this.byVenueId.get(venueId) : undefined)
     if (target !== undefined) {
-      if (cid !== undefined && cid !== target.clientOrderId)
+      // a Binance cancel answer names the cancel request's own id there, and ours as origClientOrderId
+      const orig = str((o.info as { origClientOrderId?: unknown } | undefined)?.origClientOrderId)
+      if (cid !== undefined && cid !== target.clientOrderId && orig !== target.clientOrderId)
         this.log(`venue broker: the venue reports client order id ${cid} for our ${target.clientOrderId}`)
       target.seenAtVenue = true
       if (venueId !== undefined && target.venueId === undefined) {

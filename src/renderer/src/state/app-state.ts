@@ -1,4 +1,4 @@
-import type { CommandResult, Dataset, Mode, PushPayload, RunSummary, Settings } from '../../../shared/api'
+import type { CommandResult, Dataset, Mode, PushPayload, Reconciliation, RunSummary, Settings } from '../../../shared/api'
 import type { ConnectionState } from '../api/types'
 import { Store } from './store'
 
@@ -73,9 +73,9 @@ export interface Toast {
   text: string
 }
 
-export const CENTER_TABS = ['chart', 'report', 'compare', 'sweep', 'data'] as const
+export const CENTER_TABS = ['chart', 'report', 'compare', 'sweep', 'data', 'reconcile'] as const
 export type CenterTab = (typeof CENTER_TABS)[number]
-export const BOTTOM_TABS = ['orders', 'positions', 'fills', 'balances', 'log'] as const
+export const BOTTOM_TABS = ['orders', 'positions', 'fills', 'balances', 'log', 'journal'] as const
 export type BottomTab = (typeof BOTTOM_TABS)[number]
 
 export interface AppState {
@@ -115,6 +115,10 @@ export interface AppState {
   dialog: 'about' | 'settings' | null
   /** bumped when the layout is reset, so the dividers start over */
   layoutEpoch: number
+  /** reconciliations after `session.resume`, by session, as last pushed or returned */
+  reconciliations: ReadonlyMap<string, Reconciliation>
+  /** the session whose reconciliation the Reconcile tab shows */
+  reconcileSessionId: string | null
 }
 
 export function initialState(connection: ConnectionState): AppState {
@@ -146,7 +150,9 @@ export function initialState(connection: ConnectionState): AppState {
     settingsFile: null,
     settingsReady: false,
     dialog: null,
-    layoutEpoch: 0
+    layoutEpoch: 0,
+    reconciliations: new Map(),
+    reconcileSessionId: null
   }
 }
 

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react'
-import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, RunSummary, SettingsPatch } from '../../../shared/api'
+import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, Reconciliation, RunSummary, SettingsPatch } from '../../../shared/api'
 import { describeError, toCommandError } from '../api/errors'
 import type { AppClient } from '../api/types'
 import { brokerDraft, hasSavedDraft, runForm } from '../panels/backtest/run-form'
@@ -48,6 +48,7 @@ export class Workstation {
         this.logs.append(p.sessionId, p.lines)
         this.store.set((s) => ({ logVersion: s.logVersion + 1 }))
       }),
+      c.subscribe('reconciliation', (p) => this.noteReconciliation(p)),
       c.subscribe('backtest.progress', (p) => this.onBacktestProgress(p)),
       c.subscribe('backtest.finished', (p) => this.onBacktestFinished(p)),
       c.subscribe('sweep.progress', (p) => this.onSweepProgress(p)),
@@ -208,6 +209,32 @@ export class Workstation {
     const r = await this.run('session.list', {})
     if (!r) return
     for (const s of r.sessions) this.patchSession(s.sessionId, (v) => ({ datasetId: v.datasetId ?? s.datasetId }))
+    // after a reload: a resumed session may still wait for the user's choices (no answer = none);
+    // sessions with nothing left to reconcile stay out of the Reconcile tab
+    for (const s of r.sessions) {
+      if (s.mode !== 'paper' && s.mode !== 'live') continue
+      this.client.call('reconcile.get', { sessionId: s.sessionId }).then(
+        (rec) => {
+          if (rec.status !== 'resolved') this.noteReconciliation(rec)
+        },
+        () => {}
+      )
+    }
+  }
+
+  /**
+   * A reconciliation pushed or returned by the host. One that newly needs the user's choices (or
+   * `focus`) is brought up in the Reconcile tab; later updates of it only refresh the table.
+   */
+  noteReconciliation(r: Reconciliation, focus = false): void {
+    this.store.set((st) => {
+      const prev = st.reconciliations.get(r.sessionId)
+      const reconciliations = new Map(st.reconciliations)
+      reconciliations.set(r.sessionId, r)
+      const newlyOpen = r.status !== 'resolved' && (prev === undefined || prev.status === 'resolved')
+      if (!focus && !newlyOpen) return { reconciliations, reconcileSessionId: st.reconcileSessionId ?? r.sessionId }
+      return { reconciliations, reconcileSessionId: r.sessionId, centerTab: 'reconcile' }
+    })
   }
 
   /** Asks the host to switch mode. A refusal (paper/live are unavailable) is kept for the mode panel to show. */

@@ -1,0 +1,195 @@
+import { WorkstationError, type CommandParams, type CommandResult, type PushPayload, type Reconciliation, type VenueProfile } from '../../shared/api'
+import { openExchange } from '../adapters/ccxt/exchange'
+import { createRedactor, type ApiCredentials } from '../adapters/ccxt/secrets'
+import type { SessionInfo } from '../core/journal/journal'
+import { Journal } from '../core/journal/journal'
+import type { CredentialStore } from './credential-store'
+import { checkEngine } from './engine-check'
+import { LiveSession, type LiveConfig, type LiveExchange } from './live-session'
+import type { Logger } from './logging'
+import type { ViewBatcher } from './view-batcher'
+
+export interface LiveServiceDeps {
+  batcher: ViewBatcher
+  /** a fresh ccxt.pro exchange with the profile's keys; the session closes it */
+  exchange: (profile: VenueProfile, credentials: ApiCredentials) => Promise<LiveExchange>
+  credentials: CredentialStore
+  profiles: () => readonly VenueProfile[]
+  journalPath: string
+  newId: (prefix: string) => string
+  log: Logger
+}
+
+/** ccxt's default for a profile: the venue's public endpoints, or its test network in sandbox mode. */
+export async function defaultLiveExchange(profile: VenueProfile, credentials: ApiCredentials, log: (line: string) => void): Promise<LiveExchange> {
+  const ex = await openExchange({ exchangeId: profile.exchange, credentials, now: () => Date.now(), log })
+  if (profile.sandbox) {
+    const setSandboxMode = (ex as { setSandboxMode?: (on: boolean) => void }).setSandboxMode
+    if (typeof setSandboxMode !== 'function') throw new WorkstationError('Unavailable', `${profile.exchange} has no sandbox (test network) in ccxt`)
+    try {
+      setSandboxMode.call(ex, true)
+    } catch {
+      throw new WorkstationError('Unavailable', `${profile.exchange} has no sandbox (test network) in ccxt`)
+    }
+  }
+  return ex as unknown as LiveExchange
+}
+
+/**
+ * Live sessions, in the host process. Like paper sessions, a stopped one keeps its last state for
+ * `session.list`. Every session's keys are added to the host log's redactor and to the session's
+ * own redactor before anything can print them.
+ */
+export class LiveService {
+  private readonly sessions = new Map<string, { session: LiveSession; state: PushPayload<'session.state'> }>()
+
+  constructor(private readonly deps: LiveServiceDeps) {}
+
+  has(sessionId: string): boolean {
+    return this.sessions.has(sessionId)
+  }
+
+  async start(p: CommandParams<'live.start'>): Promise<CommandResult<'live.start'>> {
+    if (p.engine !== undefined) checkEngine(p.engine, p.params ?? {}, true)
+    const profile = this.profile(p.profileId)
+    const sessionId = this.deps.newId('live')
+    await this.open(sessionId, profile, { symbol: p.symbol, engine: p.engine, params: p.params, risk: p.risk })
+    return { sessionId }
+  }
+
+  /** Rebuilds a journaled live session that never ended and reconciles it with the venue. */
+  async resume(info: SessionInfo): Promise<CommandResult<'session.resume'>> {
+    const config = info.config as Partial<LiveConfig> | null
+    if (typeof config !== 'object' || config === null || typeof config.profileId !== 'string' || typeof config.symbol !== 'string' || typeof config.risk !== 'object')
+      throw new WorkstationError('DataError', `session ${info.id}: its stored config lacks what a resume needs (profileId, symbol, risk)`)
+    const profile = this.profile(config.profileId)
+    const journal = Journal.open(this.deps.journalPath, { readonly: true })
+    let records
+    try {
+      records = [...journal.events(info.id)]
+    } finally {
+      journal.close()
+    }
+    const session = await this.open(
+      info.id,
+      profile,
+      { symbol: config.symbol, engine: config.engine ?? undefined, params: config.params, risk: config.risk! },
+      { records, config: config as LiveConfig }
+    )
+    return { sessionId: info.id, reconciliation: session.reconcileView() }
+  }
+
+  reconciliation(sessionId: string): Reconciliation {
+    return this.require(sessionId).reconcileView()
+  }
+
+  resolve(p: CommandParams<'reconcile.resolve'>): Promise<Reconciliation> {
+    return this.require(p.sessionId).resolve(p.choices)
+  }
+
+  async stop(sessionId: string): Promise<{ ok: boolean }> {
+    await this.require(sessionId).stop()
+    return { ok: true }
+  }
+
+  engine(p: CommandParams<'engine.control'>): CommandResult<'engine.control'> {
+    return this.require(p.sessionId).engineControl(p)
+  }
+
+  createOrder(p: CommandParams<'order.create'>): CommandResult<'order.create'> {
+    const { sessionId, ...order } = p
+    return this.require(sessionId).createOrder(order)
+  }
+
+  cancelOrder(p: CommandParams<'order.cancel'>): CommandResult<'order.cancel'> {
+    return this.require(p.sessionId).cancelOrder(p.clientOrderId)
+  }
+
+  cancelAll(p: CommandParams<'order.cancelAll'>): CommandResult<'order.cancelAll'> {
+    return this.require(p.sessionId).cancelAll(p.symbol)
+  }
+
+  /** The kill switch on every running live session: halt, cancel at the venue, optionally flatten. */
+  killSwitch(p: CommandParams<'killSwitch.press'>, by: string, pressedAt: number): { sessions: number; cancelled: number } {
+    let sessions = 0
+    let cancelled = 0
+    for (const { session } of this.sessions.values()) {
+      if (session.status !== 'running') continue
+      cancelled += session.killSwitch({ flatten: p.flatten, reason: p.reason, by, pressedAt }).cancelled
+      sessions++
+    }
+    return { sessions, cancelled }
+  }
+
+  list(): CommandResult<'session.list'>['sessions'] {
+    return [...this.sessions.values()].map(({ session, state }) => ({
+      sessionId: session.sessionId,
+      mode: 'live' as const,
+      status: session.status,
+      datasetId: session.datasetId,
+      tradingState: state.tradingState
+    }))
+  }
+
+  /** Running sessions (for the dead-man tests and diagnostics). */
+  get(sessionId: string): LiveSession | undefined {
+    return this.sessions.get(sessionId)?.session
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map(({ session }) => session.stop()))
+  }
+
+  private async open(
+    sessionId: string,
+    profile: VenueProfile,
+    p: { symbol: string; engine?: string; params?: CommandParams<'live.start'>['params']; risk: CommandParams<'live.start'>['risk'] },
+    resume?: Parameters<typeof LiveSession.open>[3]
+  ): Promise<LiveSession> {
+    const credentials = await this.deps.credentials.load(profile)
+    const redact = createRedactor(...credentials.secrets())
+    for (const s of credentials.secrets()) this.deps.log.addSecret(s)
+    const log = this.deps.log
+    let exchange: LiveExchange
+    try {
+      exchange = await this.deps.exchange(profile, credentials)
+    } catch (err) {
+      if (err instanceof WorkstationError) throw err
+      throw new WorkstationError('Unavailable', redact(`venue profile ${profile.id}: the ${profile.exchange} client could not be opened: ${err instanceof Error ? err.message : String(err)}`))
+    }
+    let session: LiveSession
+    try {
+      session = await LiveSession.open({ sessionId, profile, symbol: p.symbol, engine: p.engine, params: p.params, risk: p.risk, journalPath: this.deps.journalPath }, exchange, {
+        redact,
+        post: (views) => {
+          const entry = this.sessions.get(sessionId)
+          for (const view of views) {
+            if (view.topic === 'session.state' && entry !== undefined) entry.state = view.payload as PushPayload<'session.state'>
+            this.deps.batcher.push(view.topic, sessionId, view.payload)
+          }
+        },
+        reconciliation: (r) => this.deps.batcher.pushNow('reconciliation', r),
+        log: (level, line) => log[level](line)
+      }, resume)
+    } catch (err) {
+      await exchange.close?.().catch(() => undefined)
+      this.deps.batcher.forget(sessionId)
+      if (err instanceof WorkstationError) throw new WorkstationError(err.type, redact(err.message))
+      throw new WorkstationError('InternalError', redact(err instanceof Error ? err.message : String(err)))
+    }
+    this.sessions.set(sessionId, { session, state: session.state() })
+    return session
+  }
+
+  private profile(profileId: string): VenueProfile {
+    const profile = this.deps.profiles().find((v) => v.id === profileId)
+    if (profile === undefined) throw new WorkstationError('NotFound', `no venue profile "${profileId}" in the settings (settings → venue profiles)`)
+    return profile
+  }
+
+  private require(sessionId: string): LiveSession {
+    const entry = this.sessions.get(sessionId)
+    if (entry === undefined) throw new WorkstationError('NotFound', `no live session ${sessionId}`)
+    return entry.session
+  }
+}
