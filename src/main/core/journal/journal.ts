@@ -5,7 +5,7 @@ import { openSqlite } from '../sqlite-driver'
 import type { EndStatus, JournalAppender, SessionStatus } from './appender'
 import { encodeAppend } from './appender'
 import { JournalError, describeCause } from './errors'
-import { chainHash, genesisHash } from './hash'
+import { ChainBuffer, chainHash, genesisHash } from './hash'
 import { assertNotNewer, migrate, requireSchemaVersion } from './migrations'
 
 export type SessionMode = 'backtest' | 'replay' | 'paper' | 'live'
@@ -123,26 +123,42 @@ interface EventRow {
 const ROWS_PER_INSERT = 64
 
 /**
- * Appended events not yet committed, one column per field: a batch holds thousands of events
- * until it is committed, and columns keep them from becoming thousands of long-lived objects.
+ * Appended events not yet committed: numbers and type names in columns, payloads and hashes as
+ * bytes in the chain buffer. A batch holds thousands of events until it is committed; as
+ * objects or strings they would outlive the young generation and grow the heap.
  */
 class BufferedEvents {
   readonly seq: number[] = []
   readonly ts: number[] = []
   readonly type: string[] = []
-  readonly payload: string[] = []
-  readonly hash: string[] = []
+  readonly chain: ChainBuffer
+
+  /** `head`: the chain head the first buffered event follows. */
+  constructor(head: string) {
+    this.chain = new ChainBuffer(head)
+  }
 
   get length(): number {
     return this.seq.length
   }
 
-  push(seq: number, ts: number, type: string, payload: string, hash: string): void {
+  /** Chain head after the last buffered event. */
+  get head(): string {
+    return this.chain.head
+  }
+
+  push(seq: number, ts: number, type: string, payload: string): void {
+    this.chain.push(seq, ts, type, payload)
     this.seq.push(seq)
     this.ts.push(ts)
     this.type.push(type)
-    this.payload.push(payload)
-    this.hash.push(hash)
+  }
+
+  clear(): void {
+    this.seq.length = 0
+    this.ts.length = 0
+    this.type.length = 0
+    this.chain.clear()
   }
 }
 
@@ -219,7 +235,7 @@ export class Journal {
     const s = (this.stmts = prepareStatements(db))
     const args: unknown[] = new Array(ROWS_PER_INSERT * 6)
     this.writeBatch = db.transaction((sessionId: string, rows: BufferedEvents, lastSeq: number, lastHash: string) => {
-      const { seq, ts, type, payload, hash } = rows
+      const { seq, ts, type, chain } = rows
       let i = 0
       for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
         for (let k = 0, b = 0; k < ROWS_PER_INSERT; k++, b += 6) {
@@ -227,12 +243,12 @@ export class Journal {
           args[b + 1] = seq[i + k]
           args[b + 2] = ts[i + k]
           args[b + 3] = type[i + k]
-          args[b + 4] = payload[i + k]
-          args[b + 5] = hash[i + k]
+          args[b + 4] = chain.payload(i + k)
+          args[b + 5] = chain.hash(i + k)
         }
         s.insertEvents.run(args)
       }
-      for (; i < rows.length; i++) s.insertEvent.run(sessionId, seq[i], ts[i], type[i], payload[i], hash[i])
+      for (; i < rows.length; i++) s.insertEvent.run(sessionId, seq[i], ts[i], type[i], chain.payload(i), chain.hash(i))
       s.setHead.run(lastSeq, lastHash, sessionId)
     }).immediate
     this.writeEnd = db.transaction(
@@ -541,7 +557,7 @@ export class Journal {
     const first = rows.seq[0]!
     const last = rows.length - 1
     try {
-      this.writeBatch(sessionId, rows, rows.seq[last]!, rows.hash[last]!)
+      this.writeBatch(sessionId, rows, rows.seq[last]!, rows.chain.hash(last))
     } catch (err) {
       const span = `events ${first}..${rows.seq[last]}`
       if (isSqliteCode(err, 'SQLITE_CONSTRAINT')) {
@@ -685,9 +701,8 @@ class SqliteAppender implements JournalAppender {
   readonly sessionId: string
   private readonly journal: Journal
   private readonly batchSize: number
-  private buffer = new BufferedEvents()
+  private readonly buffer: BufferedEvents
   private readonly where: { path: string; sessionId: string }
-  private head: string
   private last: number
   private acked: number
   private isClosed = false
@@ -699,11 +714,11 @@ class SqliteAppender implements JournalAppender {
     this.batchSize = batchSize
     this.last = lastSeq
     this.acked = lastSeq
-    this.head = head
+    this.buffer = new BufferedEvents(head)
   }
 
   get hash(): string {
-    return this.head
+    return this.buffer.head
   }
 
   get lastSeq(): number {
@@ -731,9 +746,7 @@ class SqliteAppender implements JournalAppender {
     this.ensureOpen()
     const json = encodeAppend(this.where, this.last + 1, seq, ts, type, payload)
     if (this.buffer.length >= this.batchSize) this.flush()
-    const hash = chainHash(this.head, seq, ts, type, json)
-    this.buffer.push(seq, ts, type, json, hash)
-    this.head = hash
+    this.buffer.push(seq, ts, type, json)
     this.last = seq
     if (this.buffer.length >= this.batchSize) this.flush()
   }
@@ -744,14 +757,14 @@ class SqliteAppender implements JournalAppender {
     if (this.buffer.length === 0) return
     this.journal.commitBatch(this.sessionId, this.buffer)
     this.acked = this.last
-    this.buffer = new BufferedEvents()
+    this.buffer.clear()
   }
 
   /** Flushes, records the chain head on the session row and, given a status, ends the session. */
   close(status?: EndStatus, endedAt?: number): void {
     if (this.isClosed) return
     this.flush()
-    this.journal.finishAppender(this.sessionId, this.last, this.head, status, endedAt)
+    this.journal.finishAppender(this.sessionId, this.last, this.buffer.head, status, endedAt)
     this.isClosed = true
   }
 
