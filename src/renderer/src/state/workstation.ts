@@ -2,14 +2,17 @@ import { createContext, useContext } from 'react'
 import type { CommandName, CommandParams, CommandResult, Mode, PushPayload, Reconciliation, RunSummary, SettingsPatch } from '../../../shared/api'
 import { describeError, toCommandError } from '../api/errors'
 import type { AppClient } from '../api/types'
+import { isOpen } from '../panels/account/order-status'
 import { brokerDraft, hasSavedDraft, runForm } from '../panels/backtest/run-form'
-import { BOTTOM_TABS, CENTER_TABS, emptySession, initialState, type AppState, type BarColumns, type BottomTab, type CenterTab, type SessionView, type SweepAxis } from './app-state'
+import { BOTTOM_TABS, CENTER_TABS, emptySession, initialState, type AppState, type BarColumns, type BottomTab, type CenterTab, type FillView, type OrderView, type SessionView, type SweepAxis } from './app-state'
 import { parseReport, type Report } from '../panels/backtest/report-schema'
 import { LogBuffer } from './log-buffer'
 import { Store } from './store'
 
 const TOAST_MS = { error: 12_000, info: 5_000, success: 5_000 }
 const MAX_REPORTS_PER_ERROR = 10
+/** cancelled orders kept in a session's order list after they left the host's open orders */
+const MAX_CANCELLED_SHOWN = 50
 
 /**
  * The page's model: the client, the store the panels read, the engine-log buffer, and
@@ -23,6 +26,8 @@ export class Workstation {
   private readonly unsubscribers: (() => void)[] = []
   /** error message → times seen */
   private readonly reported = new Map<string, number>()
+  /** session → orders open when this window pressed the kill switch */
+  private readonly cancelAsked = new Map<string, Set<string>>()
 
   constructor(readonly client: AppClient) {
     this.store = new Store(initialState(client.connection()))
@@ -40,7 +45,7 @@ export class Workstation {
       c.subscribe('session.state', (p) => this.patchSession(p.sessionId, () => ({ state: p }))),
       c.subscribe('book', (p) => this.patchSession(p.sessionId, (s) => ({ book: p, bookReceivedAt: performance.now(), midBars: appendMid(s.midBars, p) }))),
       c.subscribe('bars', (p) => this.patchSession(p.sessionId, (s) => ({ bars: appendBars(s.bars, p) }))),
-      c.subscribe('orders', (p) => this.patchSession(p.sessionId, () => ({ orders: p.orders }))),
+      c.subscribe('orders', (p) => this.patchSession(p.sessionId, (s) => ({ orders: withCancelled(s.orders, p.orders, s.fills, this.cancelAsked.get(p.sessionId)) }))),
       c.subscribe('fills', (p) => this.patchSession(p.sessionId, (s) => ({ fills: s.fills.concat(p.fills) }))),
       c.subscribe('account', (p) => this.patchSession(p.sessionId, () => ({ account: p }))),
       c.subscribe('engines', (p) => this.patchSession(p.sessionId, () => ({ engines: p.engines }))),
@@ -252,8 +257,21 @@ export class Workstation {
     }
   }
 
+  /**
+   * Orders the kill switch is to cancel: when they leave the host's open orders without being
+   * completely filled, the orders table keeps them as cancelled (the host pushes open orders only),
+   * so what the kill switch did stays visible.
+   */
+  private noteCancelAsked(sessionId: string, clientOrderIds: Iterable<string>): void {
+    const set = this.cancelAsked.get(sessionId) ?? new Set<string>()
+    for (const id of clientOrderIds) set.add(id)
+    this.cancelAsked.set(sessionId, set)
+  }
+
   async pressKillSwitch(): Promise<void> {
     const at = Date.now()
+    // every open order of every session is to be cancelled (live: at the venue)
+    for (const s of this.store.get().sessions.values()) this.noteCancelAsked(s.sessionId, s.orders.filter((o) => isOpen(o.status)).map((o) => o.clientOrderId))
     try {
       const r = await this.client.call('killSwitch.press', { flatten: false, reason: 'kill switch pressed in the workstation UI' })
       const text = `Kill switch: trading halted in ${r.sessions} session${r.sessions === 1 ? '' : 's'}, ${r.cancelled} order${r.cancelled === 1 ? '' : 's'} cancelled`
@@ -342,6 +360,30 @@ export class Workstation {
       return { sweeps }
     })
   }
+}
+
+/**
+ * The host's open orders, followed by the orders the kill switch was pressed on that have left them
+ * without being completely filled (as `cancelled`, filled amount from the session's fills), newest
+ * last. Orders that left for other reasons (filled, expired, rejected) drop out as before.
+ */
+function withCancelled(previous: readonly OrderView[], open: OrderView[], fills: readonly FillView[], asked: ReadonlySet<string> | undefined): OrderView[] {
+  if (asked === undefined || asked.size === 0) return open
+  const stillOpen = new Set(open.map((o) => o.clientOrderId))
+  const cancelled: OrderView[] = []
+  for (const o of previous) {
+    if (stillOpen.has(o.clientOrderId)) continue
+    if (o.status === 'cancelled') {
+      cancelled.push(o)
+      continue
+    }
+    if (!isOpen(o.status) || !asked.has(o.clientOrderId)) continue
+    let filled = 0
+    for (const f of fills) if (f.clientOrderId === o.clientOrderId) filled += f.amount
+    if (filled >= o.amount * (1 - 1e-9)) continue
+    cancelled.push({ ...o, status: 'cancelled', filled: Math.max(filled, o.filled), remaining: 0 })
+  }
+  return cancelled.length === 0 ? open : open.concat(cancelled.slice(-MAX_CANCELLED_SHOWN))
 }
 
 /** Appends pushed bars; with `merge`, a bar for the last bar's time widens it instead of replacing it. */

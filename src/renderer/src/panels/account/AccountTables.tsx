@@ -5,6 +5,7 @@ import type { AccountPush, FillView, OrderView } from '../../state/app-state'
 import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtAmount, fmtMoney, fmtPrice, fmtTime } from '../../util/format'
+import { startHint } from '../session/start-hint'
 import { isOpen } from './order-status'
 
 function useActiveSession() {
@@ -12,7 +13,12 @@ function useActiveSession() {
   return useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
 }
 
-const NO_SESSION = 'No session. Start a replay (Replay mode); its orders, positions, fills and balances show here.'
+/** The empty state of every account table, worded for the current mode. */
+function NoSession() {
+  const ws = useWorkstation()
+  const mode = useSlice(ws.store, (s) => s.mode)
+  return <Empty testId="account-empty">No session. {startHint(mode)}: its orders, positions, fills and balances show here.</Empty>
+}
 
 type Position = AccountPush['positions'][number]
 type Balance = AccountPush['balances'][number]
@@ -21,7 +27,7 @@ export function OrdersTable() {
   const ws = useWorkstation()
   const session = useActiveSession()
   const [error, setError] = useState<string | null>(null)
-  if (!session) return <Empty>{NO_SESSION}</Empty>
+  if (!session) return <NoSession />
   const sessionId = session.sessionId
   // the host pushes the open orders; anything else that slips in is shown dimmed
   const open = session.orders.filter((o) => isOpen(o.status))
@@ -86,7 +92,7 @@ export function OrdersTable() {
 
 export function PositionsTable() {
   const session = useActiveSession()
-  if (!session) return <Empty>{NO_SESSION}</Empty>
+  if (!session) return <NoSession />
   const account = session.account
   const columns: Column<Position>[] = [
     { key: 'symbol', label: 'Symbol', render: (p) => p.symbol, sortValue: (p) => p.symbol },
@@ -110,7 +116,7 @@ export function PositionsTable() {
 
 export function FillsTable() {
   const session = useActiveSession()
-  if (!session) return <Empty>{NO_SESSION}</Empty>
+  if (!session) return <NoSession />
   const rows = session.fills.map((f, i) => ({ ...f, n: i }))
   const columns: Column<FillView & { n: number }>[] = [
     { key: 'ts', label: 'Time (UTC)', render: (f) => fmtTime(f.ts, true), sortValue: (f) => f.ts * 1e6 + f.n, width: '170px' },
@@ -131,7 +137,7 @@ export function FillsTable() {
 
 export function BalancesTable() {
   const session = useActiveSession()
-  if (!session) return <Empty>{NO_SESSION}</Empty>
+  if (!session) return <NoSession />
   const columns: Column<Balance>[] = [
     { key: 'currency', label: 'Currency', render: (b) => b.currency, sortValue: (b) => b.currency },
     { key: 'free', label: 'Free', render: (b) => fmtAmount(b.free), sortValue: (b) => b.free, align: 'right' },

@@ -1,4 +1,5 @@
-import { useMemo } from 'react'
+import { useCallback, useMemo, useRef } from 'react'
+import type { echarts } from '../../charts/echarts'
 import { axisStyle, C, tooltipStyle } from '../../charts/echarts'
 import { EChart } from '../../charts/EChart'
 import { Empty } from '../../components/ui'
@@ -9,9 +10,27 @@ import { fmtAmount, fmtPrice, fmtTime } from '../../util/format'
 import { usePersistentState } from '../../util/persist'
 import { useThrottled } from '../../util/throttle'
 import { isOpen } from '../account/order-status'
+import { isLiveData, startHint } from '../session/start-hint'
 import { barIndexAt, resample, sma, timeframeChoices, timeframeMs } from './resample'
 
 const SMA_COLORS = [C.amber, C.purple, '#4dd0e1', '#f06292']
+const GRID_TOP = 22
+const GRID_BOTTOM = 34
+/** with volume, the price grid ends this fraction of the height above the bottom */
+const PRICE_GRID_BOTTOM = 0.3
+
+/**
+ * Price axis limits for data without a range (one flat candle, a mid price that has not moved):
+ * ECharts would widen a zero span by half the price (65,000 → 30,000–100,000). Padded here by
+ * 0.05 % of the price instead; with a real range, null leaves the axis to ECharts' own fitting.
+ */
+function flatPad(side: -1 | 1) {
+  return ({ min, max }: { min: number; max: number }): number => {
+    if (!Number.isFinite(min) || !Number.isFinite(max) || max - min > 0) return null as unknown as number
+    const pad = Math.max(Math.abs(min) * 0.0005, 1e-8)
+    return side < 0 ? min - pad : max + pad
+  }
+}
 
 /** SMA overlays from the session's engines: any engine whose name mentions "sma" and has fast/slow periods. */
 function overlayPeriods(engines: EngineStatus[]): number[] {
@@ -55,16 +74,16 @@ function buildOption(bars: BarColumns, fills: FillView[], orders: OrderView[], p
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     grid: hasVolume
       ? [
-          { left: 64, right: 16, top: 22, bottom: '30%' },
-          { left: 64, right: 16, top: '74%', bottom: 34 }
+          { left: 64, right: 16, top: GRID_TOP, bottom: `${PRICE_GRID_BOTTOM * 100}%` },
+          { left: 64, right: 16, top: '74%', bottom: GRID_BOTTOM }
         ]
-      : [{ left: 64, right: 16, top: 22, bottom: 34 }],
+      : [{ left: 64, right: 16, top: GRID_TOP, bottom: GRID_BOTTOM }],
     xAxis: [
       { type: 'category', data: labels, gridIndex: 0, boundaryGap: true, ...axisStyle(), axisLabel: { show: !hasVolume, color: C.text, fontSize: 10 }, splitLine: { show: false } },
       ...(hasVolume ? [{ type: 'category', data: labels, gridIndex: 1, boundaryGap: true, ...axisStyle(), splitLine: { show: false } }] : [])
     ],
     yAxis: [
-      { type: 'value', scale: true, gridIndex: 0, position: 'left', ...axisStyle() },
+      { type: 'value', scale: true, gridIndex: 0, position: 'left', min: flatPad(-1), max: flatPad(1), ...axisStyle() },
       ...(hasVolume ? [{ type: 'value', gridIndex: 1, ...axisStyle(), splitNumber: 2, axisLabel: { color: C.text, fontSize: 9 } }] : [])
     ],
     dataZoom: [
@@ -104,6 +123,7 @@ function buildOption(bars: BarColumns, fills: FillView[], orders: OrderView[], p
 export function ChartPanel() {
   const ws = useWorkstation()
   const session = useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
+  const mode = useSlice(ws.store, (s) => s.mode)
   const source = session?.bars ?? session?.midBars ?? null
   const fromMid = !session?.bars && !!session?.midBars
   // the chosen display timeframe, remembered per source timeframe (1m bars and 1s candles differ)
@@ -125,16 +145,47 @@ export function ChartPanel() {
     return ms && tf !== throttledSource.timeframe ? { ...resample(throttledSource, ms), timeframe: tf } : throttledSource
   }, [throttledSource, tf])
 
+  const range = useMemo(() => {
+    if (!shown || shown.ts.length === 0) return null
+    let lo = Infinity
+    let hi = -Infinity
+    for (let i = 0; i < shown.ts.length; i++) {
+      if (shown.low[i] < lo) lo = shown.low[i]
+      if (shown.high[i] > hi) hi = shown.high[i]
+    }
+    return [lo, hi] as const
+  }, [shown])
+
   const option = useMemo(() => {
     if (!shown || shown.ts.length === 0) return null
     const periods = periodsKey ? periodsKey.split(',').map(Number) : []
     return buildOption(shown, fills, orders, periods, tf)
   }, [shown, fills, orders, periodsKey, tf])
 
+  // what is drawn, for tests and tooltips of the panel: the price axis as rendered, read after each render
+  const panelRef = useRef<HTMLDivElement>(null)
+  const hasVolume = !!shown && shown.volume.some((v) => v > 0)
+  const volumeRef = useRef(hasVolume)
+  volumeRef.current = hasVolume
+  const onChartReady = useCallback((chart: echarts.ECharts) => {
+    chart.on('finished', () => {
+      const panel = panelRef.current
+      const el = chart.getDom()
+      if (!panel || el.clientHeight === 0) return
+      const bottomPx = volumeRef.current ? el.clientHeight * (1 - PRICE_GRID_BOTTOM) : el.clientHeight - GRID_BOTTOM
+      const lo = chart.convertFromPixel({ yAxisIndex: 0 }, bottomPx)
+      const hi = chart.convertFromPixel({ yAxisIndex: 0 }, GRID_TOP)
+      if (Number.isFinite(lo) && Number.isFinite(hi)) {
+        panel.dataset.yMin = String(lo)
+        panel.dataset.yMax = String(hi)
+      }
+    })
+  }, [])
+
   const tools = source ? (
     <div className="chart-tools">
       <span className="muted" data-testid="chart-info">
-        {source.symbol} · {fromMid ? 'mid price of the book, 1 s candles' : `${source.timeframe} bars`} · {source.ts.length.toLocaleString('en-US')} bars
+        {source.symbol} · {fromMid ? 'mid price of the book, 1 s candles' : `${source.timeframe} bars`} · {source.ts.length.toLocaleString('en-US')} bar{source.ts.length === 1 ? '' : 's'}
         {shown && shown.timeframe !== source.timeframe ? ` → ${shown.ts.length.toLocaleString('en-US')} candles of ${shown.timeframe}` : ''}
         {tf.endsWith('w') ? ' (weeks start Thursday 00:00 UTC)' : ''}
       </span>
@@ -149,14 +200,31 @@ export function ChartPanel() {
   ) : null
 
   return (
-    <div className="chart-panel" data-testid="chart-panel">
+    <div
+      className="chart-panel"
+      data-testid="chart-panel"
+      ref={panelRef}
+      data-source={source ? (fromMid ? 'mid' : 'bars') : ''}
+      data-timeframe={shown?.timeframe ?? ''}
+      data-candles={shown?.ts.length ?? 0}
+      data-first-ts={shown?.ts[0] ?? ''}
+      data-last-ts={shown?.ts.at(-1) ?? ''}
+      data-last-close={shown?.close.at(-1) ?? ''}
+      data-last-bar={shown && shown.ts.length ? JSON.stringify([shown.ts.at(-1), shown.open.at(-1), shown.high.at(-1), shown.low.at(-1), shown.close.at(-1), shown.volume.at(-1)]) : ''}
+      data-low={range?.[0] ?? ''}
+      data-high={range?.[1] ?? ''}
+    >
       {tools}
       {!session ? (
-        <Empty testId="chart-empty">No session. Switch to Replay mode and start a replay: the chart draws its bars (or the book's mid price) as they arrive.</Empty>
+        <Empty testId="chart-empty">No session. {startHint(mode)}: the chart draws its bars (or the book's mid price) as they arrive.</Empty>
       ) : !option ? (
-        <Empty testId="chart-empty">Waiting for bars from session {session.sessionId}… A replay over a bar dataset pushes bars; an order-book capture draws the mid price.</Empty>
+        <Empty testId="chart-empty">
+          {isLiveData(session.state?.mode)
+            ? `Waiting for market data in session ${session.sessionId}… The book's mid price is drawn as soon as it arrives, and 1-minute bars built from the venue's trades replace it once the first one closes.`
+            : `Waiting for bars from session ${session.sessionId}… A replay over a bar dataset pushes bars; an order-book capture draws the mid price.`}
+        </Empty>
       ) : (
-        <EChart option={option} notMerge={false} replaceMerge={['series', 'xAxis', 'yAxis', 'grid']} testId="price-chart" className="chart fill" />
+        <EChart option={option} notMerge={false} replaceMerge={['series', 'xAxis', 'yAxis', 'grid']} testId="price-chart" className="chart fill" onReady={onChartReady} />
       )}
     </div>
   )

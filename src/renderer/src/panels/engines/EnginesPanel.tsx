@@ -4,6 +4,7 @@ import type { EngineStatus } from '../../state/app-state'
 import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtCompact, fmtNum } from '../../util/format'
+import { startHint } from '../session/start-hint'
 
 /** The active session's engines: state, counters, params, fault; pause/resume/stop each. */
 export function EnginesPanel() {
@@ -11,9 +12,10 @@ export function EnginesPanel() {
   const session = useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
-  if (!session) return <Empty testId="engines-empty">No session. Engines appear here when a replay with an engine runs.</Empty>
+  const mode = useSlice(ws.store, (s) => s.mode)
+  if (!session) return <Empty testId="engines-empty">No session. {startHint(mode)} with an engine chosen: its engines appear here.</Empty>
   if (session.engines.length === 0)
-    return <Empty testId="engines-empty">No engines in session {session.sessionId}. Start a replay with an engine chosen to see it here.</Empty>
+    return <Empty testId="engines-empty">No engines in session {session.sessionId}: it trades by hand. Start a session with an engine chosen to see it here.</Empty>
 
   const control = async (e: EngineStatus, action: 'pause' | 'resume' | 'stop') => {
     setError(null)

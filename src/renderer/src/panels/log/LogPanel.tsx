@@ -5,6 +5,7 @@ import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtTime } from '../../util/format'
 import { usePersistentState } from '../../util/persist'
+import { startHint } from '../session/start-hint'
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 const LEVEL_RANK: Record<LogLine['level'], number> = { debug: 0, info: 1, warn: 2, error: 3 }
@@ -33,6 +34,7 @@ export function LogPanel() {
   const ws = useWorkstation()
   // re-render when lines arrive; the lines themselves live in ws.logs
   useSlice(ws.store, (s) => s.logVersion)
+  const mode = useSlice(ws.store, (s) => s.mode)
   const [engine, setEngine] = usePersistentState('log.engine', '')
   const [minLevel, setMinLevel] = usePersistentState<LogLine['level']>('log.level', 'debug')
   const [kind, setKind] = usePersistentState('log.kind', '')
@@ -118,7 +120,7 @@ export function LogPanel() {
         </span>
       </div>
       {buffer.lines.length === 0 ? (
-        <div className="empty">No log lines yet. Engines log here while a replay runs; start one in Replay mode.</div>
+        <div className="empty" data-testid="log-empty">No log lines yet. Sessions and their engines log here while they run. {startHint(mode)}.</div>
       ) : rows.length === 0 ? (
         <div className="empty">No line matches the filter. Clear the search or choose “all engines / all levels”.</div>
       ) : (

@@ -8,6 +8,7 @@ import { useWorkstation } from '../../state/workstation'
 import { fmtAmount, fmtNum, fmtTime } from '../../util/format'
 import { usePersistentState } from '../../util/persist'
 import { isOpen } from '../account/order-status'
+import { isLiveData, startHint } from '../session/start-hint'
 
 type Level = [number, number]
 
@@ -71,6 +72,7 @@ const SILENT_MS = 3000
 export function OrderBookPanel() {
   const ws = useWorkstation()
   const session = useSlice(ws.store, (s) => (s.activeSessionId ? s.sessions.get(s.activeSessionId) : undefined))
+  const mode = useSlice(ws.store, (s) => s.mode)
   const [depth, setDepth] = usePersistentState('book.levels', 10)
   const book = session?.book ?? null
   const orders = session?.orders ?? EMPTY
@@ -88,8 +90,15 @@ export function OrderBookPanel() {
   // the depth chart follows every book push (≤ 20/s), so it never disagrees with the ladder beside it
   const option = useMemo(() => (book && book.bids.length + book.asks.length ? depthOption(book, decimals) : null), [book, decimals])
 
-  if (!session) return <Empty testId="book-empty">No session. Start a replay over the order-book capture (Replay mode) to see the ladder.</Empty>
-  if (!book) return <Empty testId="book-empty">No order book in session {session.sessionId} yet. Books come from order-book captures; bar replays have none.</Empty>
+  if (!session)
+    return <Empty testId="book-empty">No session. {mode === 'replay' ? 'Start a replay over an order-book capture in the Replay panel on the left' : startHint(mode)} to see the ladder.</Empty>
+  if (!book)
+    return (
+      <Empty testId="book-empty">
+        No order book in session {session.sessionId} yet.{' '}
+        {isLiveData(session.state?.mode) ? 'It appears once the venue has sent its first depth snapshot.' : 'Books come from order-book captures; bar replays have none.'}
+      </Empty>
+    )
 
   const own = ownByPrice(orders, book.symbol)
   const asks = book.asks.slice(0, depth)

@@ -1,10 +1,11 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CommandParams } from '../../../../shared/api'
 import { Empty, ErrorText } from '../../components/ui'
 import { useSlice } from '../../state/store'
 import { useWorkstation } from '../../state/workstation'
 import { fmtPrice } from '../../util/format'
 import { usePersistentState } from '../../util/persist'
+import { startHint } from '../session/start-hint'
 
 type TicketType = 'market' | 'limit' | 'stop-market' | 'stop-limit'
 const TYPES: { value: TicketType; label: string }[] = [
@@ -27,8 +28,19 @@ export function OrderTicket() {
   const [symbolText, setSymbol] = useState('')
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null)
   const [sending, setSending] = useState(false)
+  const mode = useSlice(ws.store, (s) => s.mode)
+  // the answer sits below the button: in a short panel it is scrolled to, so a denial is not missed
+  const resultRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (result) resultRef.current?.scrollIntoView({ block: 'nearest' })
+  }, [result])
 
-  if (!session) return <Empty testId="ticket-empty">No session to trade in. Start a replay first; manual orders go to its simulated broker.</Empty>
+  if (!session)
+    return (
+      <Empty testId="ticket-empty">
+        No session to trade in. {startHint(mode)} first; {mode === 'live' ? 'manual orders go to the venue.' : 'manual orders go to its simulated broker.'}
+      </Empty>
+    )
   const symbol = symbolText || session.book?.symbol || session.bars?.symbol || session.account?.positions[0]?.symbol || ''
   const needsPrice = type === 'limit' || type === 'stop-limit'
   const needsStop = type === 'stop-market' || type === 'stop-limit'
@@ -142,7 +154,9 @@ export function OrderTicket() {
       <button type="submit" className={`primary ${side}`} disabled={sending} data-testid="ticket-submit">
         {sending ? 'Sending…' : `${side === 'buy' ? 'Buy' : 'Sell'} ${symbol}`}
       </button>
-      {result ? result.ok ? <div className="ok small" data-testid="ticket-result">{result.text}</div> : <ErrorText testId="ticket-result">{result.text}</ErrorText> : null}
+      <div ref={resultRef}>
+        {result ? result.ok ? <div className="ok small" data-testid="ticket-result">{result.text}</div> : <ErrorText testId="ticket-result">{result.text}</ErrorText> : null}
+      </div>
     </form>
   )
 }
