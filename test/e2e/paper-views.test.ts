@@ -114,11 +114,10 @@ describe('a paper session’s views update live in the browser', () => {
     await page.click('[data-testid=paper-start]')
     await expect.poll(() => page.locator('[data-testid=paper-status]').getAttribute('data-status'), { timeout: 15_000 }).toBe('running')
 
-    // until a 1-minute bar closes, the chart draws 1-second candles of the book's mid price
+    // until the first trades make a 1-minute bar, the chart draws 1-second candles of the book's mid price
     await expect.poll(async () => (await chart(page)).candles, { timeout: 10_000 }).toBeGreaterThan(0)
     const first = await chart(page)
-    expect(first.source).toBe('mid')
-    expect(first.timeframe).toBe('1s')
+    expect(first.timeframe).toBe(first.source === 'mid' ? '1s' : '1m')
     await page.click('[data-tab=log]')
     await page.locator('[data-testid=log-list]').waitFor()
     startLines = await logCount(page)
@@ -139,14 +138,18 @@ describe('a paper session’s views update live in the browser', () => {
     firstBarTs = one.firstTs
     expect(one.timeframe).toBe('1m')
     expect(one.candles).toBeGreaterThanOrEqual(1)
-    await expect.poll(async () => (await chart(page)).candles, { timeout: 15_000 }).toBeGreaterThan(one.candles)
+    // two more minutes: the bar before the forming one is then a whole minute of the venue's trades
+    await expect.poll(async () => (await chart(page)).candles, { timeout: 25_000 }).toBeGreaterThan(one.candles + 1)
     const two = await chart(page)
     expect(two.lastTs - one.lastTs).toBe(60_000 * (two.candles - one.candles))
     expect(await page.locator('[data-testid=chart-info]').textContent()).toContain(`BTC/USDT · 1m bars · ${two.candles} bars`)
 
-    // a bar after the first (the session joined mid-minute) is the venue's own kline of those trades
-    const [ts, open, high, low, close, volume] = await page.locator('[data-testid=chart-panel]').evaluate((el) => JSON.parse((el as HTMLElement).dataset.lastBar!) as number[])
-    expect(ts).toBe(two.lastTs)
+    // the last bar is the one forming (in-progress updates); the closed one before it, after the
+    // first (the session joined mid-minute), is the venue's own kline of those trades
+    const bars = await page.locator('[data-testid=chart-panel]').evaluate((el) => [JSON.parse((el as HTMLElement).dataset.prevBar!), JSON.parse((el as HTMLElement).dataset.lastBar!)] as number[][])
+    const [ts, open, high, low, close, volume] = bars[0]
+    expect(bars[1][0]).toBe(two.lastTs)
+    expect(ts).toBe(two.lastTs - 60_000)
     const k = (await venueKlines()).find((row) => row[0] === ts)
     expect(k, `the venue has a kline at ${ts}`).toBeDefined()
     expect([open, high, low, close]).toEqual(k!.slice(1, 5))

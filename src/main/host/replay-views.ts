@@ -38,7 +38,8 @@ export class ReplayViews {
     this.activity = true
     switch (e.type) {
       case 'bar':
-        if (e.closed && e.symbol === this.feed.symbol && e.timeframe === this.feed.barTimeframe) this.bars.push([e.openTime, e.open, e.high, e.low, e.close, e.volume])
+        // in-progress updates too (live feeds send them): the chart replaces a bar of the same open time
+        if (e.symbol === this.feed.symbol && e.timeframe === this.feed.barTimeframe) this.bars.push([e.openTime, e.open, e.high, e.low, e.close, e.volume])
         return
       case 'status':
         this.log(e.seq, e.ts, 'kernel', 'system', e.status === 'ok' ? 'info' : 'warn', `${e.symbol} market data ${e.status}${e.reason ? `: ${e.reason}` : ''}`)

@@ -211,6 +211,7 @@ export function ChartPanel() {
       data-last-ts={shown?.ts.at(-1) ?? ''}
       data-last-close={shown?.close.at(-1) ?? ''}
       data-last-bar={shown && shown.ts.length ? JSON.stringify([shown.ts.at(-1), shown.open.at(-1), shown.high.at(-1), shown.low.at(-1), shown.close.at(-1), shown.volume.at(-1)]) : ''}
+      data-prev-bar={shown && shown.ts.length > 1 ? JSON.stringify([shown.ts.at(-2), shown.open.at(-2), shown.high.at(-2), shown.low.at(-2), shown.close.at(-2), shown.volume.at(-2)]) : ''}
       data-low={range?.[0] ?? ''}
       data-high={range?.[1] ?? ''}
     >
