@@ -25,8 +25,8 @@ export { VenueError } from './venue-error'
  * snapshot are then replayed in file order, paced by the collector's receive times ÷ `speed`.
  * Diffs update the venue's book and go out on `<sym>@depth[@100ms]` with their own U/u; trades
  * and book tickers go out as captured. REST depth, trades, klines and tickers describe the
- * replay so far. At the end of the capture the feed stops. The account's own orders and fills
- * never appear in public data.
+ * replay so far. At the end of the capture the feed stops, or with `loop` starts over (see
+ * VenueOptions.loop). The account's own orders and fills never appear in public data.
  */
 
 export interface VenueOptions {

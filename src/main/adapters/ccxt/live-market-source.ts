@@ -104,6 +104,8 @@ interface SymbolFeed {
   lastBookEmit: number
   bookTimer: ReturnType<typeof setTimeout> | null
   crossedSince: number | null
+  /** the last sequence-gap error the book stream got (ccxt may hand the same one out twice) */
+  lastResyncError: unknown
   readonly bars: BarState[]
   /** recent trade ids, to drop a trade a stream repeats */
   readonly recentTrades: Set<string>
@@ -216,6 +218,7 @@ export class LiveMarketSource {
         lastBookEmit: -Infinity,
         bookTimer: null,
         crossedSince: null,
+        lastResyncError: undefined,
         bars: [],
         recentTrades: new Set()
       }
@@ -305,11 +308,17 @@ export class LiveMarketSource {
         if (c.kind === 'closed') return
         const why = describeError(err, this.redact)
         if (c.kind === 'resync' && stream === 'book') {
-          this.counters.gaps++
-          const what = c.cls === 'UnsubscribeError' ? 'forced resync' : 'sequence gap'
-          this.bookOutOfSync(feed, `${what}, re-subscribing for a new snapshot (${why})`)
-          // the first resync goes at once (ccxt re-subscribes); a venue that keeps failing gets backoff
-          if (resyncsInARow++ === 0) continue
+          // ccxt (4.5.8x) keeps a rejection it stored while no watch was pending on its future, so
+          // the next watch can get the same error again: one gap, counted and answered once
+          const repeat = err === feed.lastResyncError
+          feed.lastResyncError = err
+          if (!repeat) {
+            this.counters.gaps++
+            const what = c.cls === 'UnsubscribeError' ? 'forced resync' : 'sequence gap'
+            this.bookOutOfSync(feed, `${what}, re-subscribing for a new snapshot (${why})`)
+            // the first resync goes at once (ccxt re-subscribes); a venue that keeps failing gets backoff
+            if (resyncsInARow++ === 0) continue
+          }
         } else if (c.kind === 'rate-limited') {
           // the venue did not serve the snapshot and bans early requests: nothing before Retry-After
           this.counters.rateLimited++
