@@ -51,6 +51,10 @@ describe('live: the dead-man switch', () => {
     expect(venue.ledger().orders.find((o) => o.clientOrderId === rest.clientOrderId)?.status).toBe('NEW')
     net.restore()
     await until(() => venue.ledger().orders.find((o) => o.clientOrderId === rest.clientOrderId)?.status === 'CANCELED', 'the order cancelled at the venue', 15_000)
+    // the venue records the cancel before its answer reaches the session: wait for the session to know
+    const lastOrders = () =>
+      pushes.all.filter((r) => r.topic === 'orders' && (r.payload as { sessionId: string }).sessionId === sessionId).at(-1)?.payload as { orders: { clientOrderId: string }[] } | undefined
+    await until(() => lastOrders() !== undefined && !lastOrders()!.orders.some((o) => o.clientOrderId === rest.clientOrderId), 'the session to see the cancel', 15_000)
     expect((await h['order.create']({ sessionId, symbol: SYMBOL, type: 'market', side: 'buy', amount: 0.01 })).denied).toMatch(/HALTED/)
     await h['replay.control']({ sessionId, action: 'stop' })
 
