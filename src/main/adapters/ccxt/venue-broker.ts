@@ -412,11 +412,9 @@ export class VenueBroker implements Broker {
     try {
       if (!(await this.ready())) return
       // by the venue's order id when known: the journal's times come from another clock than the venue's
-      const trades =
-        lo.venueId !== undefined
-          ? await this.api.fetchMyTrades(lo.request.symbol, undefined, undefined, { orderId: lo.venueId })
-          : await this.api.fetchMyTrades(lo.request.symbol, lo.submitted.ts - 60_000)
-      for (const t of trades) this.noteTrade(t, undefined)
+      if (lo.venueId !== undefined) {
+        for (const t of await this.api.fetchMyTrades(lo.request.symbol, undefined, undefined, { orderId: lo.venueId })) this.noteTrade(t, undefined)
+      } else await this.fetchTradesSince(lo.request.symbol, lo.submitted.ts - 60_000)
     } catch (err) {
       this.log(`venue broker: fetchMyTrades for ${clientOrderId} failed: ${describeError(err, this.redact)}`)
     }
