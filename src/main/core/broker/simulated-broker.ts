@@ -110,6 +110,8 @@ interface SymbolVenue {
   barFed: boolean
   /** working orders in arrival order; orders that are done are dropped lazily */
   working: SimOrder[]
+  /** the venue of the current bar, refilled bar after bar (no budget to keep apart: no partial fills) */
+  barVenue: Venue | undefined
 }
 
 const NO_ORDERS: readonly SimOrder[] = Object.freeze([])
@@ -129,6 +131,9 @@ function pooledBudget(volume: number): Budget {
   let left = volume
   return { left: () => left, use: (_side, amount) => void (left -= amount) }
 }
+
+/** Without a partial-fill model every event offers an unlimited amount: one shared budget, none built per event. */
+const UNLIMITED: Budget = { left: () => Infinity, use: () => undefined }
 
 /** Quotes and book levels have a size per side. */
 function sidedBudget(buy: number, sell: number): Budget {
@@ -441,7 +446,7 @@ export class SimulatedBroker implements Broker {
   private venueOf(symbol: string): SymbolVenue {
     let v = this.findVenue(symbol)
     if (v === undefined) {
-      v = { symbol, fillTimeframe: undefined, lastBar: undefined, quoted: false, barFed: false, working: [] }
+      v = { symbol, fillTimeframe: undefined, lastBar: undefined, quoted: false, barFed: false, working: [], barVenue: undefined }
       this.venues.set(symbol, v)
       this.recentVenue = v
     }
@@ -471,10 +476,26 @@ export class SimulatedBroker implements Broker {
     spread: number | undefined
   ): Venue {
     const pf = this.config.partialFills
-    const step = pf === null ? 0 : (this.markets.get(symbol)?.precision.amount ?? 1e-8)
-    const cap = (v: number): number => (pf === null ? Infinity : floorToStep(pf.maxVolumeFraction * v, step))
+    if (pf === null) return { kind, symbol, ts, tradeTs, cause, bar, budget: UNLIMITED, spread }
+    const step = this.markets.get(symbol)?.precision.amount ?? 1e-8
+    const cap = (v: number): number => floorToStep(pf.maxVolumeFraction * v, step)
     const budget = kind === 'bar' || kind === 'trade' ? pooledBudget(cap(buyVolume)) : sidedBudget(cap(buyVolume), cap(sellVolume))
     return { kind, symbol, ts, tradeTs, cause, bar, budget, spread }
+  }
+
+  /**
+   * The venue that `bar` offers its symbol's working orders. Without partial fills it is one
+   * object per symbol, refilled: nothing keeps a venue past its event, and one object per bar
+   * was most of the broker's garbage.
+   */
+  private barVenue(v: SymbolVenue, bar: BarEvent): Venue {
+    if (this.config.partialFills !== null) return this.venue('bar', bar.symbol, bar.ts, bar.openTime, bar.seq, bar, bar.volume, bar.volume, undefined)
+    const venue = (v.barVenue ??= { kind: 'bar', symbol: bar.symbol, ts: 0, tradeTs: 0, cause: 0, bar, budget: UNLIMITED, spread: undefined })
+    venue.ts = bar.ts
+    venue.tradeTs = bar.openTime
+    venue.cause = bar.seq
+    venue.bar = bar
+    return venue
   }
 
   private onBar(bar: BarEvent): void {
@@ -484,8 +505,10 @@ export class SimulatedBroker implements Broker {
       if (v.fillTimeframe === undefined) v.fillTimeframe = bar.timeframe
       if (v.fillTimeframe === bar.timeframe) {
         const orders = this.ordersOf(bar.symbol)
-        const venue = orders.length > 0 ? this.venue('bar', bar.symbol, bar.ts, bar.openTime, bar.seq, bar, bar.volume, bar.volume, undefined) : undefined
-        for (const o of orders) {
+        const venue = orders.length > 0 ? this.barVenue(v, bar) : undefined
+        // indexed: for-of here built an iterator result per bar
+        for (let i = 0; i < orders.length; i++) {
+          const o = orders[i]!
           // with quotes in the feed a market order takes the next quote, not the next bar's open
           if (o.phase === 'working' && bar.openTime >= o.eligibleFrom && !(v.quoted && o.request.type === 'market')) this.matchBar(o, bar, venue!)
         }
@@ -530,7 +553,8 @@ export class SimulatedBroker implements Broker {
     const orders = this.ordersOf(t.symbol)
     if (orders.length > 0) {
       const venue = this.venue('trade', t.symbol, t.ts, t.ts, t.seq, undefined, t.amount, t.amount, undefined)
-      for (const o of orders) {
+      for (let i = 0; i < orders.length; i++) {
+        const o = orders[i]!
         if (o.phase === 'working' && t.ts >= o.eligibleFrom) this.matchPrint(o, t.price, venue)
       }
     }
@@ -547,7 +571,8 @@ export class SimulatedBroker implements Broker {
     const orders = this.ordersOf(q.symbol)
     if (orders.length > 0) {
       const venue = this.venue('quote', q.symbol, q.ts, q.ts, q.seq, undefined, q.askSize, q.bidSize, usable ? q.ask - q.bid : undefined)
-      for (const o of orders) {
+      for (let i = 0; i < orders.length; i++) {
+        const o = orders[i]!
         const price = o.request.side === 'buy' ? q.ask : q.bid
         if (o.phase === 'working' && q.ts >= o.eligibleFrom && price > 0) this.matchPrint(o, price, venue)
       }
@@ -598,7 +623,8 @@ export class SimulatedBroker implements Broker {
     const orders = this.ordersOf(b.symbol)
     if (orders.length > 0) {
       const venue = this.venue('book', b.symbol, b.ts, b.ts, b.seq, undefined, Infinity, Infinity, spread)
-      for (const o of orders) {
+      for (let i = 0; i < orders.length; i++) {
+        const o = orders[i]!
         if (o.phase === 'working' && b.ts >= o.eligibleFrom) this.matchBook(o, book, venue)
       }
     }

@@ -5,7 +5,7 @@ import { openSqlite } from '../sqlite-driver'
 import type { EndStatus, JournalAppender, SessionStatus } from './appender'
 import { encodeAppend } from './appender'
 import { JournalError, describeCause } from './errors'
-import { ChainBuffer, chainHash, genesisHash } from './hash'
+import { ChainBuffer, chainHash, ChainStrings, genesisHash, type ChainRows } from './hash'
 import { assertNotNewer, migrate, requireSchemaVersion } from './migrations'
 
 export type SessionMode = 'backtest' | 'replay' | 'paper' | 'live'
@@ -119,23 +119,26 @@ interface EventRow {
   hash: string
 }
 
+/** Batches at least this large hold their rows as bytes; smaller ones die young as strings. */
+const BYTES_FROM_BATCH_SIZE = 4096
+
 /** Rows per INSERT statement when committing a batch: one statement per row costs about a fifth more. */
 const ROWS_PER_INSERT = 64
 
 /**
- * Appended events not yet committed: numbers and type names in columns, payloads and hashes as
- * bytes in the chain buffer. A batch holds thousands of events until it is committed; as
- * objects or strings they would outlive the young generation and grow the heap.
+ * Appended events not yet committed: numbers and type names in columns, payloads and hashes in
+ * the chain rows. A large batch keeps them as bytes (see ChainBuffer): as strings, thousands of
+ * them would outlive the young generation and grow the heap.
  */
 class BufferedEvents {
   readonly seq: number[] = []
   readonly ts: number[] = []
   readonly type: string[] = []
-  readonly chain: ChainBuffer
+  readonly chain: ChainRows
 
   /** `head`: the chain head the first buffered event follows. */
-  constructor(head: string) {
-    this.chain = new ChainBuffer(head)
+  constructor(head: string, batchSize: number) {
+    this.chain = batchSize >= BYTES_FROM_BATCH_SIZE ? new ChainBuffer(head) : new ChainStrings(head)
   }
 
   get length(): number {
@@ -714,7 +717,7 @@ class SqliteAppender implements JournalAppender {
     this.batchSize = batchSize
     this.last = lastSeq
     this.acked = lastSeq
-    this.buffer = new BufferedEvents(head)
+    this.buffer = new BufferedEvents(head, batchSize)
   }
 
   get hash(): string {

@@ -424,7 +424,9 @@ export class Kernel {
     let owner: string | null | undefined
     const previousCause = this.currentCause
     this.currentCause = event.seq
-    for (const slot of this.slots) {
+    const slots = this.slots
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]
       if (slot.state !== 'running' || slot.brokerOff || slot.engine.onBroker === undefined) continue
       if (owner === undefined) owner = this.ownerOf(event)
       // Order events go to the engine that owns the order; account events go to all.

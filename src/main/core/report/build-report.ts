@@ -66,8 +66,10 @@ export function buildReport(input: BuildReportInput): BacktestReport {
   for (const t of [...trades, ...openTrades]) t.barsHeld = countBarsHeld(t, curve.ts)
   const openTrade = openTrades.find((t) => t.symbol === priceSymbol) ?? openTrades[0] ?? null
 
+  const drawdown = drawdownSeries(curve.equity, initialEquity)
   const stats = computeStatistics({
     equity: curve,
+    drawdown,
     initialEquity,
     trades,
     openTrades,
@@ -102,7 +104,6 @@ export function buildReport(input: BuildReportInput): BacktestReport {
     warnings
   }
   // Chart-only series; very long runs keep each bucket's extremes (statistics above use every sample).
-  const drawdown = drawdownSeries(curve.equity, initialEquity)
   const kept = equityChartIndices(curve.equity, drawdown)
   report.equity.ts = kept === null ? toArray(curve.ts) : pick(curve.ts, kept)
   report.equity.equity = kept === null ? toArray(curve.equity) : pick(curve.equity, kept)

@@ -21,6 +21,8 @@ export interface StatisticsInput {
   periodsPerYear?: number
   /** Annual risk-free rate as a fraction; default 0. */
   riskFreeRate?: number
+  /** `drawdownSeries(equity.equity, initialEquity)` when the caller has it already (a million samples take a while) */
+  drawdown?: Float64Array
 }
 
 export function validateEquityCurve(curve: EquityCurve, initialEquity: number): void {
@@ -215,7 +217,7 @@ export function computeStatistics(input: StatisticsInput): Statistics {
   const years = (endTs - startTs) / (YEAR_DAYS * DAY_MS)
   const cagr = years === 0 ? null : finalEquity <= 0 ? -1 : (finalEquity / initialEquity) ** (1 / years) - 1
 
-  const dd = drawdownSeries(equity, initialEquity)
+  const dd = input.drawdown ?? drawdownSeries(equity, initialEquity)
   const periods = drawdownPeriods(dd)
   let deepest = null as (typeof periods)[number] | null
   let longestMs = 0
@@ -236,7 +238,8 @@ export function computeStatistics(input: StatisticsInput): Statistics {
     const std = sampleStd(returns)
     const excess = mean(returns) - rfPerPeriod
     let downside = 0
-    for (const r of returns) downside += Math.min(0, r - rfPerPeriod) ** 2
+    // indexed: for-of over a million returns built an iterator result for each
+    for (let i = 0; i < returns.length; i++) downside += Math.min(0, returns[i] - rfPerPeriod) ** 2
     const downsideDev = Math.sqrt(downside / returns.length)
     const annualise = Math.sqrt(periodsPerYear)
     volatility = std * annualise
