@@ -94,6 +94,8 @@ describe('workstation: live trading against the emulated Binance venue (real ccx
 
   it('the loss limit fires the kill switch on the first market event that marks the account past it', async () => {
     const { h, pushes } = live
+    // no BTC before the order: the market's own moves must not reach the 3 USDT limit first
+    venue.setBalance('BTC', 0)
     const since = pushes.mark()
     const { sessionId } = await h['live.start']({ profileId: PROFILE.id, symbol: SYMBOL, risk: { ...RISK, maxLoss: 3 }, confirmation: 'LIVE' })
     await pushes.waitFor('book', (b) => b.sessionId === sessionId && b.bids.length > 0, since)

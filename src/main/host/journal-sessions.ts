@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs'
 import type { CommandResult } from '../../shared/api'
 import { Journal } from '../core/journal/journal'
 
-/** The sessions recorded in the data folder's journal, newest first. */
-/** `running(id)`: whether the host runs that session now (so it is not resumable). */
+/**
+ * The sessions recorded in the data folder's journal, newest first. `running(id)`: whether the
+ * host runs that session now (so it is not resumable).
+ */
 export function journalSessions(path: string, running: (id: string) => boolean = () => false): CommandResult<'journal.sessions'> {
   if (!existsSync(path)) return { sessions: [] }
   const journal = Journal.open(path, { readonly: true })

@@ -123,7 +123,7 @@ export class LiveReconciliation {
       } else if (d.kind === 'order-missing-at-venue' && d.venueStatus === 'not-found') {
         await attempt(c, () => act.neverPlaced(d.clientOrderId))
       } else if (d.kind === 'order-missing-at-venue' || d.kind === 'fill-not-journaled') {
-        const cid = d.kind === 'order-missing-at-venue' ? d.clientOrderId : d.clientOrderId
+        const cid = d.clientOrderId
         await attempt(c, async () => {
           if (cid === null) throw new Error('the fill belongs to no order of this session')
           if (resynced.has(cid)) return

@@ -3,6 +3,7 @@ import type { Broker } from '../core/broker/broker'
 import type { JournalAppender } from '../core/journal/appender'
 import type { JournalRecord } from '../core/journal/journal'
 import type { JournalSink, Kernel } from '../core/kernel/kernel'
+import { MARKET_TYPES, resubmitManualOrder, USER_CONTROLS } from '../core/replay/replay'
 import { RiskGate } from '../core/risk/risk-gate'
 
 /**
@@ -22,7 +23,6 @@ import { RiskGate } from '../core/risk/risk-gate'
  * differs from the journal's, the sink shifts seqs so the journal continues densely.
  */
 
-export const MARKET_TYPES: ReadonlySet<string> = new Set(['trade', 'quote', 'bar', 'book', 'indicator', 'instrument', 'session', 'status'])
 const VENUE_EVENTS: ReadonlySet<string> = new Set([
   'OrderSubmitted',
   'OrderAccepted',
@@ -35,11 +35,6 @@ const VENUE_EVENTS: ReadonlySet<string> = new Set([
   'CancelRejected',
   'PositionChanged',
   'BalanceUpdated'
-])
-const USER_CONTROLS = new Map<string, (kernel: Kernel, engineId: string) => void>([
-  ['paused by user', (k, id) => k.pauseEngine(id)],
-  ['resumed by user', (k, id) => k.resumeEngine(id)],
-  ['stopped by user', (k, id) => k.stopEngine(id)]
 ])
 
 /** The kernel's journal sink: silent while rebuilding, then the appender with seqs shifted by `offset`. */
@@ -197,15 +192,7 @@ export function rebuild(records: Iterable<JournalRecord>, o: RebuildOptions): Re
           const order = copy.order
           if (order.owner !== 'manual') break
           if (order.clientOrderId.startsWith('kill-')) broker.inner.submit(order, r.ts, 0)
-          else
-            kernel.submitManualOrder(order.symbol, order.type, order.side, order.amount, order.price ?? undefined, {
-              clientOrderId: order.clientOrderId,
-              stopPrice: order.stopPrice ?? undefined,
-              timeInForce: order.timeInForce,
-              postOnly: order.postOnly,
-              reduceOnly: order.reduceOnly,
-              ...(order.cost !== null ? { cost: order.cost } : {})
-            })
+          else resubmitManualOrder(kernel, order)
           kernel.advanceTo(r.ts)
           break
         }

@@ -25,10 +25,12 @@ export async function defaultLiveExchange(profile: VenueProfile, credentials: Ap
   const ex = await openExchange({ exchangeId: profile.exchange, credentials, now: () => Date.now(), log })
   if (profile.sandbox) {
     const setSandboxMode = (ex as { setSandboxMode?: (on: boolean) => void }).setSandboxMode
-    if (typeof setSandboxMode !== 'function') throw new WorkstationError('Unavailable', `${profile.exchange} has no sandbox (test network) in ccxt`)
     try {
+      if (typeof setSandboxMode !== 'function') throw new Error('no setSandboxMode')
       setSandboxMode.call(ex, true)
     } catch {
+      // the client holds the keys: it is closed, not left for the collector
+      await (ex as { close?: () => Promise<void> }).close?.().catch(() => undefined)
       throw new WorkstationError('Unavailable', `${profile.exchange} has no sandbox (test network) in ccxt`)
     }
   }
@@ -181,7 +183,8 @@ export class LiveService {
     return session
   }
 
-  private profile(profileId: string): VenueProfile {
+  /** The settings' venue profile of that id; NotFound when there is none. */
+  profile(profileId: string): VenueProfile {
     const profile = this.deps.profiles().find((v) => v.id === profileId)
     if (profile === undefined) throw new WorkstationError('NotFound', `no venue profile "${profileId}" in the settings (settings → venue profiles)`)
     return profile

@@ -6,13 +6,16 @@ import { loadMarkets, marketsFromCcxt } from '../adapters/ccxt/exchange'
 import { LiveMarketSource } from '../adapters/ccxt/live-market-source'
 import { fetchVenueSnapshot, journalSnapshot, reconcile } from '../adapters/ccxt/reconcile'
 import { describeError, type Redactor } from '../adapters/ccxt/secrets'
+import { RequestGate } from '../adapters/ccxt/backoff'
 import { classifyError, type TradeApi, type VenueOrder, type WatchApi } from '../adapters/ccxt/venue-api'
 import { VenueBroker } from '../adapters/ccxt/venue-broker'
+import { floorToStep } from '../core/broker/numbers'
 import type { Clock } from '../core/clock'
 import type { EngineDefinition } from '../core/engine/engine'
 import type { JournalAppender } from '../core/journal/appender'
 import { Journal, type JournalRecord } from '../core/journal/journal'
 import { Kernel } from '../core/kernel/kernel'
+import { isFinalStatus } from '../core/orders/order-state-machine'
 import type { RiskLimits } from '../core/risk/risk-gate'
 import { APP_VERSION } from './app-version'
 import { DEFAULT_BROKER_SETTINGS } from './broker-settings'
@@ -70,7 +73,7 @@ const FLUSH_INTERVAL_MS = 25
 const TICK_MS = 100
 const BAR_TIMEFRAME = '1m'
 const SEED = 1
-/** the kernel's own seq: the journal continues it across restarts */
+/** client order ids the host gives the orders it places (ticket, kill switch, reconciliation's flatten) */
 const OUR_IDS = /^(manual|kill|flatten)-\d+-\d+$/
 
 /**
@@ -185,6 +188,8 @@ export class LiveSession {
     const risk = new ArmableRiskGate({ ...(limits as RiskLimits), maxLoss, maxDrawdown })
     const clock = new LiveClock()
     const sink = new ResumableSink()
+    // one gate for the venue: after a 429/418 the venue bans the IP, not one client
+    const gate = new RequestGate(() => Date.now())
     let session: LiveSession | undefined
     const log = (line: string) => session?.systemLine('warn', line)
     const broker = new VenueBroker({
@@ -197,7 +202,8 @@ export class LiveSession {
       // the intent is on disk before the venue hears of it
       beforeSend: () => journal.appender.flush(),
       onReport: () => session?.scheduleAdvance(),
-      ownsExchange: false
+      ownsExchange: false,
+      gate
     })
     const guarded = new GuardedBroker(broker)
     const kernel = new Kernel({
@@ -219,7 +225,8 @@ export class LiveSession {
       onBatch: (batch) => session?.receive(batch),
       log,
       redact,
-      ownsExchange: false
+      ownsExchange: false,
+      gate
     })
     const feed = new PaperFeed(spec.symbol)
     session = new LiveSession(spec, exchange, hooks, markets, feed, kernel, broker, guarded, risk, clock, sink, journal, source)
@@ -377,8 +384,8 @@ export class LiveSession {
       kernel: this.kernel,
       views: this.views,
       journal: this.journal,
-      requireLive: () => this.requireLive(),
-      checkOrder: (p) => this.checkSymbol(p.symbol)
+      // the order ticket is createOrder below, not the controls' (its venue-report errors are logged, not thrown)
+      requireLive: () => this.requireLive()
     })
     this.deadMan = new DeadMan(
       this.spec.risk.deadManMs,
@@ -511,13 +518,20 @@ export class LiveSession {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
       if (this.ended || this.reconciliation === null || this.reconciliation.unchecked.length === 0) return
-      void this.reconcileNow(journal).then((r) => {
-        if (this.ended || this.reconciliation === null) return
-        this.reconciliation.merge(r.report, r.openOrders)
-        if (this.reconciliation.done) this.finishReconciliation()
-        else if (r.report.unchecked.length > 0) this.retryUnchecked(journal)
-        this.pushReconciliation()
-      })
+      this.reconcileNow(journal).then(
+        (r) => {
+          if (this.ended || this.reconciliation === null) return
+          this.reconciliation.merge(r.report, r.openOrders)
+          if (this.reconciliation.done) this.finishReconciliation()
+          else if (r.report.unchecked.length > 0) this.retryUnchecked(journal)
+          this.pushReconciliation()
+        },
+        (err: unknown) => {
+          // the session stays HALTED; the next read may succeed
+          this.systemLine('error', `reconciling again failed: ${describeError(err, this.hooks.redact)}`)
+          this.retryUnchecked(journal)
+        }
+      )
     }, 2000)
   }
 
@@ -548,7 +562,7 @@ export class LiveSession {
       neverPlaced: (cid) => this.broker.markNeverPlaced(cid, 'the venue never received it (the app stopped before it was sent); not sent again'),
       flatten: async (sym, amount) => {
         const m = this.markets.find((x) => x.symbol === sym)
-        const size = m === undefined ? Math.abs(amount) : Math.floor(Math.abs(amount) / m.precision.amount) * m.precision.amount
+        const size = m === undefined ? Math.abs(amount) : floorToStep(Math.abs(amount), m.precision.amount)
         if (!(size > 0)) return
         const cid = `flatten-${this.sink.journalSeq(this.kernel.seq)}-${++this.manualCount}`
         const order = { clientOrderId: cid, owner: 'manual', symbol: sym, type: 'market' as const, side: amount > 0 ? ('sell' as const) : ('buy' as const), amount: Number(size.toFixed(12)), price: null, stopPrice: null, timeInForce: 'GTC' as const, postOnly: false, reduceOnly: false, cost: null }
@@ -557,8 +571,9 @@ export class LiveSession {
         this.advance()
         const until = Date.now() + 10_000
         while (Date.now() < until) {
+          if (this.ended) throw new Error(`the session stopped before the flatten order ${cid} was filled`)
           const view = this.broker.account.order(cid)
-          if (view !== undefined && ['filled', 'cancelled', 'rejected', 'expired'].includes(view.status)) {
+          if (view !== undefined && isFinalStatus(view.status)) {
             if (view.status !== 'filled') throw new Error(`the flatten order ${cid} ended ${view.status}`)
             return
           }

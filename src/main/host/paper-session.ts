@@ -11,6 +11,7 @@ import type { EngineDefinition } from '../core/engine/engine'
 import { Journal, type JournalRecord } from '../core/journal/journal'
 import type { JournalAppender } from '../core/journal/appender'
 import { Kernel } from '../core/kernel/kernel'
+import { isFinalStatus } from '../core/orders/order-state-machine'
 import { OrderBook } from '../core/market/order-book'
 import { RiskGate } from '../core/risk/risk-gate'
 import { APP_VERSION } from './app-version'
@@ -115,7 +116,9 @@ export class PaperSession {
       requireLive: () => this.requireLive(),
       checkOrder: (p) => {
         if (p.symbol !== spec.symbol) throw new WorkstationError('ValidationError', `order.create: symbol: this paper session trades ${spec.symbol}, not ${p.symbol}`)
-      }
+      },
+      // ids carry the journal's seq, so none repeats one from before a restart
+      newOrderId: () => `manual-${this.sink.journalSeq(this.kernel.seq)}-${++this.manualCount}`
     })
     this.viewTimer = setInterval(() => this.sendViews(), VIEW_INTERVAL_MS)
     this.flushTimer =
@@ -144,17 +147,18 @@ export class PaperSession {
     let journal: { db: Journal; appender: JournalAppender } | null = null
     if (spec.journalPath !== null) {
       const db = Journal.open(spec.journalPath)
-      if (resume === undefined) db.createSession({
-        id: spec.sessionId,
-        mode: 'paper',
-        // markets, risk and seed too: `theorycraft replay` rebuilds the session from this alone
-        config: { venue: spec.venue, symbol: spec.symbol, engine: spec.engine ?? null, params: spec.params ?? {}, broker: settings, markets, risk: {}, seed: SEED },
-        engines: engine ? [{ name: engine.definition.name, version: APP_VERSION }] : [],
-        appVersion: APP_VERSION,
-        dataFingerprint: `live:${spec.venue}:${spec.symbol}`,
-        startedAt: Date.now()
-      })
       try {
+        if (resume === undefined)
+          db.createSession({
+            id: spec.sessionId,
+            mode: 'paper',
+            // markets, risk and seed too: `theorycraft replay` rebuilds the session from this alone
+            config: { venue: spec.venue, symbol: spec.symbol, engine: spec.engine ?? null, params: spec.params ?? {}, broker: settings, markets, risk: {}, seed: SEED },
+            engines: engine ? [{ name: engine.definition.name, version: APP_VERSION }] : [],
+            appVersion: APP_VERSION,
+            dataFingerprint: `live:${spec.venue}:${spec.symbol}`,
+            startedAt: Date.now()
+          })
         journal = { db, appender: db.appender(spec.sessionId) }
       } catch (err) {
         db.close()
@@ -188,7 +192,8 @@ export class PaperSession {
       try {
         kernel.addEngine(engine.definition.name, engine.definition, engine.values)
       } catch (err) {
-        await session.stop()
+        // a resume that failed leaves the journal's session resumable
+        await session.stop(resume !== undefined)
         throw new WorkstationError('EngineError', `engine ${engine.definition.name}: ${err instanceof Error ? err.message : String(err)}`)
       }
     }
@@ -226,15 +231,9 @@ export class PaperSession {
 
   /** The order ticket; the order is on disk when this returns. */
   createOrder(p: Omit<CommandParams<'order.create'>, 'sessionId'>): { clientOrderId: string; denied: string | null } {
-    this.requireLive()
-    if (p.symbol !== this.spec.symbol) throw new WorkstationError('ValidationError', `order.create: symbol: this paper session trades ${this.spec.symbol}, not ${p.symbol}`)
-    // ids carry the journal's seq, so none repeats one from before a restart
-    const clientOrderId = `manual-${this.sink.journalSeq(this.kernel.seq)}-${++this.manualCount}`
-    const result = this.kernel.submitManualOrder(p.symbol, p.type, p.side, p.amount, p.price, { clientOrderId, stopPrice: p.stopPrice, timeInForce: p.timeInForce })
-    this.kernel.advanceTo(this.kernel.now())
-    this.views.touch()
+    const r = this.controls.createOrder(p)
     this.journal?.appender.flush()
-    return result
+    return r
   }
 
   cancelOrder(clientOrderId: string): { ok: boolean } {
@@ -326,7 +325,7 @@ function differencesFromJournal(journal: ReturnType<typeof journalSnapshot>, acc
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
   const open = new Map(account.openOrders().map((o) => [o.clientOrderId, o]))
   for (const o of journal.orders.values()) {
-    if (['filled', 'cancelled', 'rejected', 'expired'].includes(o.status)) continue
+    if (isFinalStatus(o.status)) continue
     const mine = open.get(o.clientOrderId)
     if (mine === undefined) out.push(`order ${o.clientOrderId} is open in the journal, not in the rebuilt session`)
     else if (!close(mine.filled, o.filled)) out.push(`order ${o.clientOrderId}: filled ${o.filled} in the journal, ${mine.filled} rebuilt`)

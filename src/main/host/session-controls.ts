@@ -14,6 +14,8 @@ export interface SessionControlsOptions {
   requireLive: () => void
   /** The session's own order checks, run after requireLive (a paper session trades one symbol). */
   checkOrder?: (p: OrderParams) => void
+  /** The ticket's next client order id (after the checks); default: the kernel's own */
+  newOrderId?: () => string
 }
 
 /**
@@ -38,7 +40,7 @@ export class SessionControls {
   createOrder(p: OrderParams): { clientOrderId: string; denied: string | null } {
     this.o.requireLive()
     this.o.checkOrder?.(p)
-    const result = this.o.kernel.submitManualOrder(p.symbol, p.type, p.side, p.amount, p.price, { stopPrice: p.stopPrice, timeInForce: p.timeInForce })
+    const result = this.o.kernel.submitManualOrder(p.symbol, p.type, p.side, p.amount, p.price, { clientOrderId: this.o.newOrderId?.(), stopPrice: p.stopPrice, timeInForce: p.timeInForce })
     this.settle()
     return result
   }

@@ -175,11 +175,6 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     newId,
     log: venueLog
   })
-  const profileOf = (profileId: string): VenueProfile => {
-    const profile = settings.settings.venueProfiles.find((v) => v.id === profileId)
-    if (profile === undefined) throw new WorkstationError('NotFound', `no venue profile "${profileId}" in the settings (settings → venue profiles)`)
-    return profile
-  }
   /** the in-process session service (paper or live) that runs `sessionId`, if any */
   const trading = (sessionId: string): PaperService | LiveService | null => (papers.has(sessionId) ? papers : lives.has(sessionId) ? lives : null)
 
@@ -278,9 +273,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       if (papers.has(p.sessionId)) throw new WorkstationError('ValidationError', `reconcile.resolve: paper session ${p.sessionId} has no venue to reconcile with`)
       throw new WorkstationError('NotFound', `no running live session ${p.sessionId}`)
     }),
-    'credentials.status': command('credentials.status', (p) => credentials.status(profileOf(p.profileId))),
-    'credentials.set': command('credentials.set', (p) => credentials.set(profileOf(p.profileId), p.apiKey, p.secret)),
-    'credentials.clear': command('credentials.clear', (p) => ({ cleared: credentials.clear(profileOf(p.profileId).id) })),
+    'credentials.status': command('credentials.status', (p) => credentials.status(lives.profile(p.profileId))),
+    'credentials.set': command('credentials.set', (p) => credentials.set(lives.profile(p.profileId), p.apiKey, p.secret)),
+    'credentials.clear': command('credentials.clear', (p) => ({ cleared: credentials.clear(lives.profile(p.profileId).id) })),
     'settings.get': command('settings.get', async () => {
       await ready
       return settings.get()

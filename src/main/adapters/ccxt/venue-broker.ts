@@ -146,6 +146,8 @@ export interface VenueBrokerCounters {
 
 const STOPPED = Symbol('stopped')
 const MAX_ORPHANS = 1000
+/** cancelAllOrders requests per symbol that end in a network error or a 429 before it gives up */
+const CANCEL_ALL_TRIES = 5
 
 const FINAL_ACTIONS: Record<PendingFinal['type'], OrderAction> = { OrderCancelled: 'cancel', OrderExpired: 'expire', OrderRejected: 'reject' }
 
@@ -222,23 +224,7 @@ export class VenueBroker implements Broker {
     const request: OrderRequest = { ...parsed.data }
     if (market !== undefined && request.amount > 0) request.amount = floorToStep(request.amount, market.precision.amount)
     const submitted: OrderSubmitted = { type: 'OrderSubmitted', seq: 0, ts: this.stampTs(now), cause, orderId: cid, order: request }
-    const lo: LiveOrder = {
-      clientOrderId: cid,
-      request,
-      market,
-      submitted,
-      phase: 'queued',
-      venueId: undefined,
-      seenAtVenue: false,
-      cancelWanted: false,
-      amount: request.cost !== null && request.amount === 0 ? undefined : request.amount,
-      venueFilled: 0,
-      applied: 0,
-      tradeIds: new Set(),
-      held: [],
-      pendingFinal: null,
-      missingSince: null
-    }
+    const lo = this.newLiveOrder(request, submitted)
     this.orders.set(cid, lo)
     this.emit(submitted)
     this.queueSend('order', lo)
@@ -639,7 +625,8 @@ export class VenueBroker implements Broker {
     const symbols = symbol !== undefined ? [symbol] : [...this.markets.keys()]
     for (const s of symbols) {
       const backoff = this.newBackoff()
-      for (let attempt = 0; attempt < 5; attempt++) {
+      let attempt = 0
+      for (; attempt < CANCEL_ALL_TRIES; attempt++) {
         if (!(await this.ready())) return
         try {
           const res = await this.api.cancelAllOrders(s)
@@ -656,6 +643,8 @@ export class VenueBroker implements Broker {
           } else if (!(await this.pause(backoff.next()))) return
         }
       }
+      // a kill switch whose cancel never arrived must not pass unnoticed
+      if (attempt === CANCEL_ALL_TRIES) this.log(`venue broker: cancelAllOrders ${s}: no answer after ${CANCEL_ALL_TRIES} tries; orders may still be open at the venue`)
     }
     // what the cancels did arrives as reports; orders we track that are still open are asked for
     for (const lo of this.orders.values()) if (!this.isFinal(lo) && (symbol === undefined || lo.request.symbol === symbol) && lo.phase === 'live') await this.queryOrder(lo)

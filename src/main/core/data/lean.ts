@@ -194,7 +194,6 @@ export function readLean(p: string, options: LeanOptions = {}): LeanData {
     throw new ImportOptionsError('adjust', 'adjusted prices need a LEAN equity factor file; crypto has none', { file: p })
   } else if (equity) notes.push('raw prices (no factor adjustment)')
 
-  const intraday = layout.resolution !== 'daily' && layout.resolution !== 'hour'
   const sessionsApply = usEquity && layout.resolution !== 'daily'
   const session = options.session ?? 'regular'
   if (options.session !== undefined && !sessionsApply) notes.push(`session ${options.session} ignored: it applies to intraday usa equity data`)
@@ -209,7 +208,6 @@ export function readLean(p: string, options: LeanOptions = {}): LeanData {
     scale: equity ? DECI_CENTS : 1,
     factors,
     regular,
-    intraday,
     resolutionMs: RESOLUTION_MS[layout.resolution],
     log: newLog(options),
     lineBase: 0,
@@ -285,7 +283,6 @@ interface ReadContext {
   scale: number
   factors: FactorFile | null
   regular: boolean
-  intraday: boolean
   resolutionMs: number
   log: IssueLog
   /** lines of the files read before the current one (issue lines run on across files) */
@@ -313,7 +310,8 @@ interface RowTime {
 
 /**
  * Calls `row` for every data row of the files, with its fields, its open time and the price
- * multiplier of its date; skips rows outside regular hours. Returns lines read.
+ * multiplier of its date; skips rows outside regular hours. Returns the lines and bytes read and
+ * each file's line range.
  */
 function eachRow(
   ctx: ReadContext,

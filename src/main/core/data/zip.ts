@@ -33,7 +33,7 @@ export function readZip(buf: Buffer, file: string): ZipEntry[] {
   const count = buf.readUInt16LE(eocd + 10)
   const dirSize = buf.readUInt32LE(eocd + 12)
   const dirStart = buf.readUInt32LE(eocd + 16)
-  if (count === 0xffff || dirStart === 0xffffffff) fail('ZIP64 archives are not supported')
+  if (count === 0xffff || dirStart === FULL) fail('ZIP64 archives are not supported')
   if (dirStart + dirSize > eocd) fail(`central directory (offset ${dirStart}, ${dirSize} bytes) runs past its end record at ${eocd}`)
   const entries: ZipEntry[] = []
   let p = dirStart

@@ -86,8 +86,10 @@ export class ReplayError extends Error {
   override readonly name = 'ReplayError'
 }
 
-const MARKET_TYPES: ReadonlySet<string> = new Set(['trade', 'quote', 'bar', 'book', 'indicator', 'instrument', 'session', 'status'])
-const USER_CONTROLS = new Map<string, (kernel: Kernel, engineId: string) => void>([
+/** Journal row types that are market events (the rest are broker and kernel events). */
+export const MARKET_TYPES: ReadonlySet<string> = new Set(['trade', 'quote', 'bar', 'book', 'indicator', 'instrument', 'session', 'status'])
+/** The user's engine controls, by the reason their EngineStateChanged carries. */
+export const USER_CONTROLS: ReadonlyMap<string, (kernel: Kernel, engineId: string) => void> = new Map<string, (kernel: Kernel, engineId: string) => void>([
   ['paused by user', (k, id) => k.pauseEngine(id)],
   ['resumed by user', (k, id) => k.resumeEngine(id)],
   ['stopped by user', (k, id) => k.stopEngine(id)]
@@ -225,6 +227,12 @@ export function compareOrders(recorded: readonly ReplayOrder[], replayed: readon
 
 /** The order ticket's order, as the session's controls placed it: submitted, then settled at the current time. */
 function replayManualOrder(kernel: Kernel, o: OrderRequest): void {
+  resubmitManualOrder(kernel, o)
+  kernel.advanceTo(kernel.now())
+}
+
+/** Submits a journaled order-ticket order again, under its journaled client order id. */
+export function resubmitManualOrder(kernel: Kernel, o: OrderRequest): void {
   kernel.submitManualOrder(o.symbol, o.type, o.side, o.amount, o.price ?? undefined, {
     clientOrderId: o.clientOrderId,
     stopPrice: o.stopPrice ?? undefined,
@@ -233,7 +241,6 @@ function replayManualOrder(kernel: Kernel, o: OrderRequest): void {
     reduceOnly: o.reduceOnly,
     ...(o.cost !== null ? { cost: o.cost } : {})
   })
-  kernel.advanceTo(kernel.now())
 }
 
 function orderOf(seq: number, marketSeq: number, o: OrderRequest): ReplayOrder {

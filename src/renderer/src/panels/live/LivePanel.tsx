@@ -84,7 +84,8 @@ export function LivePanel() {
     setStarting(false)
     if (!started) return
     setTyped('')
-    ws.patchSession(started.sessionId, () => ({ datasetId: `live:${profile.id}:${sym.symbol}` }))
+    // as the host names it (session.list): the exchange, not the profile
+    ws.patchSession(started.sessionId, () => ({ datasetId: `live:${profile.exchange}:${sym.symbol}` }))
     ws.setActiveSession(started.sessionId)
     ws.store.set({ centerTab: 'chart' })
   }
@@ -122,7 +123,7 @@ export function LivePanel() {
       {st ? (
         <div className={`live-status status-${st.status}`} data-testid="live-status" data-status={st.status}>
           <strong>{st.sessionId}</strong> · {st.status} · trading <span className={`trading-state ts-${st.tradingState}`}>{st.tradingState}</span>
-          <div className="muted small">venue time {fmtTime(st.clock, true)} UTC</div>
+          <div className="muted small">session clock {fmtTime(st.clock, true)} UTC</div>
         </div>
       ) : null}
       <Field label="Venue profile">
