@@ -18,7 +18,7 @@ export function journalSessions(path: string, running: (id: string) => boolean =
         status: s.status,
         events: s.lastSeq,
         startedAt: s.startedAt,
-        resumable: (s.mode === 'paper' || s.mode === 'live') && s.status === 'running' && !running(s.id)
+        resumable: (s.mode === 'paper' || s.mode === 'live') && (s.status === 'running' || s.status === 'crashed') && !running(s.id)
       }))
       .sort((a, b) => b.startedAt - a.startedAt)
     return { sessions }

@@ -1,4 +1,4 @@
-import { WorkstationError, type CommandParams, type CommandResult, type PushPayload, type Reconciliation, type VenueProfile } from '../../shared/api'
+import { LiveRiskSchema, WorkstationError, type CommandParams, type CommandResult, type PushPayload, type Reconciliation, type VenueProfile } from '../../shared/api'
 import { openExchange } from '../adapters/ccxt/exchange'
 import { createRedactor, type ApiCredentials } from '../adapters/ccxt/secrets'
 import type { SessionInfo } from '../core/journal/journal'
@@ -62,8 +62,11 @@ export class LiveService {
   /** Rebuilds a journaled live session that never ended and reconciles it with the venue. */
   async resume(info: SessionInfo): Promise<CommandResult<'session.resume'>> {
     const config = info.config as Partial<LiveConfig> | null
-    if (typeof config !== 'object' || config === null || typeof config.profileId !== 'string' || typeof config.symbol !== 'string' || typeof config.risk !== 'object')
+    if (typeof config !== 'object' || config === null || typeof config.profileId !== 'string' || typeof config.symbol !== 'string')
       throw new WorkstationError('DataError', `session ${info.id}: its stored config lacks what a resume needs (profileId, symbol, risk)`)
+    const risk = LiveRiskSchema.safeParse(config.risk)
+    if (!risk.success) throw new WorkstationError('DataError', `session ${info.id}: its stored risk limits are not valid: ${risk.error.issues.map((i) => `${i.path.join('.') || 'risk'}: ${i.message}`).join('; ')}`)
+    if (config.engine) checkEngine(config.engine, config.params ?? {}, true)
     const profile = this.profile(config.profileId)
     const journal = Journal.open(this.deps.journalPath, { readonly: true })
     let records
@@ -75,7 +78,7 @@ export class LiveService {
     const session = await this.open(
       info.id,
       profile,
-      { symbol: config.symbol, engine: config.engine ?? undefined, params: config.params, risk: config.risk! },
+      { symbol: config.symbol, engine: config.engine ?? undefined, params: config.params, risk: risk.data },
       { records, config: config as LiveConfig }
     )
     return { sessionId: info.id, reconciliation: session.reconcileView() }

@@ -73,7 +73,8 @@ export function readZip(buf: Buffer, file: string): ZipEntry[] {
     if (method === 0) data = raw
     else if (method === 8) {
       try {
-        data = inflateRawSync(raw)
+        // no more than the size the directory states: a crafted entry cannot inflate without bound
+        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, size) })
       } catch (err) {
         return fail(`${name}: deflate data is damaged (${(err as Error).message})`)
       }
