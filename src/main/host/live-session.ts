@@ -490,6 +490,7 @@ export class LiveSession {
     const rebuilt = rebuild(records, { kernel: this.kernel, broker: this.guarded, restore: (e) => this.broker.restoreEvent(e) })
     this.clock.wall = true
     this.sink.attach(this.journal.appender, this.kernel.seq)
+    this.kernel.idSeqOffset = this.sink.journalSeq(this.kernel.seq) - this.kernel.seq
     this.resumeState = rebuilt.tradingState
     this.risk.armed = true
     this.systemLine('info', `resumed from the journal: ${rebuilt.lastSeq} events; reconciling with the venue`)

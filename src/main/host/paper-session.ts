@@ -291,6 +291,7 @@ export class PaperSession {
   private rebuildFrom(records: Iterable<JournalRecord>, broker: GuardedBroker, appender: JournalAppender): void {
     const rebuilt = rebuild(records, { kernel: this.kernel, broker })
     this.sink.attach(appender, this.kernel.seq)
+    this.kernel.idSeqOffset = this.sink.journalSeq(this.kernel.seq) - this.kernel.seq
     appender.flush()
     const errors = differencesFromJournal(journalSnapshot(rebuilt.events), this.kernel.broker.account)
     for (const e of errors) this.views.system('warn', `resume: ${e}`)

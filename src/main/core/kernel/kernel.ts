@@ -108,6 +108,12 @@ export class Kernel {
    * which the payload keeps.
    */
   private journalSeq = 0
+  /**
+   * Added to the seq in the client ids the kernel makes (kill switch flattening): a session
+   * resumed from a journal has a kernel behind the journal, and a venue refuses a client id it has
+   * already seen.
+   */
+  idSeqOffset = 0
   private currentCause = 0
   private readonly slots: Slot[] = []
   private readonly byId = new Map<string, Slot>()
@@ -293,7 +299,7 @@ export class Kernel {
       let n = 0
       for (const p of this.opts.broker.account.positions()) {
         if (p.amount === 0) continue
-        const order = this.buildOrder('manual', `kill-${this.seqNo}-${++n}`, p.symbol, 'market', p.amount > 0 ? 'sell' : 'buy', Math.abs(p.amount), undefined, { reduceOnly: true })
+        const order = this.buildOrder('manual', `kill-${this.seqNo + this.idSeqOffset}-${++n}`, p.symbol, 'market', p.amount > 0 ? 'sell' : 'buy', Math.abs(p.amount), undefined, { reduceOnly: true })
         this.ownerByClientId.set(order.clientOrderId, 'manual')
         this.opts.broker.submit(order, this.now(), this.currentCause)
       }
