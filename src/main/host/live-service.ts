@@ -1,4 +1,4 @@
-import { LiveRiskSchema, WorkstationError, type CommandParams, type CommandResult, type PushPayload, type Reconciliation, type VenueProfile } from '../../shared/api'
+import { LiveRiskSchema, WorkstationError, type CommandParams, type CommandResult, type Reconciliation, type VenueProfile } from '../../shared/api'
 import { openExchange } from '../adapters/ccxt/exchange'
 import { createRedactor, type ApiCredentials } from '../adapters/ccxt/secrets'
 import type { SessionInfo } from '../core/journal/journal'
@@ -7,6 +7,7 @@ import type { CredentialStore } from './credential-store'
 import { checkEngine } from './engine-check'
 import { LiveSession, type LiveConfig, type LiveExchange } from './live-session'
 import type { Logger } from './logging'
+import { TradingSessions } from './trading-sessions'
 import type { ViewBatcher } from './view-batcher'
 
 export interface LiveServiceDeps {
@@ -42,13 +43,9 @@ export async function defaultLiveExchange(profile: VenueProfile, credentials: Ap
  * `session.list`. Every session's keys are added to the host log's redactor and to the session's
  * own redactor before anything can print them.
  */
-export class LiveService {
-  private readonly sessions = new Map<string, { session: LiveSession; state: PushPayload<'session.state'> }>()
-
-  constructor(private readonly deps: LiveServiceDeps) {}
-
-  has(sessionId: string): boolean {
-    return this.sessions.has(sessionId)
+export class LiveService extends TradingSessions<LiveSession> {
+  constructor(private readonly deps: LiveServiceDeps) {
+    super('live', deps.batcher)
   }
 
   async start(p: CommandParams<'live.start'>): Promise<CommandResult<'live.start'>> {
@@ -92,59 +89,6 @@ export class LiveService {
     return this.require(p.sessionId).resolve(p.choices)
   }
 
-  async stop(sessionId: string): Promise<{ ok: boolean }> {
-    await this.require(sessionId).stop()
-    return { ok: true }
-  }
-
-  engine(p: CommandParams<'engine.control'>): CommandResult<'engine.control'> {
-    return this.require(p.sessionId).engineControl(p)
-  }
-
-  createOrder(p: CommandParams<'order.create'>): CommandResult<'order.create'> {
-    const { sessionId, ...order } = p
-    return this.require(sessionId).createOrder(order)
-  }
-
-  cancelOrder(p: CommandParams<'order.cancel'>): CommandResult<'order.cancel'> {
-    return this.require(p.sessionId).cancelOrder(p.clientOrderId)
-  }
-
-  cancelAll(p: CommandParams<'order.cancelAll'>): CommandResult<'order.cancelAll'> {
-    return this.require(p.sessionId).cancelAll(p.symbol)
-  }
-
-  /** The kill switch on every running live session: halt, cancel at the venue, optionally flatten. */
-  killSwitch(p: CommandParams<'killSwitch.press'>, by: string, pressedAt: number): { sessions: number; cancelled: number } {
-    let sessions = 0
-    let cancelled = 0
-    for (const { session } of this.sessions.values()) {
-      if (session.status !== 'running') continue
-      cancelled += session.killSwitch({ flatten: p.flatten, reason: p.reason, by, pressedAt }).cancelled
-      sessions++
-    }
-    return { sessions, cancelled }
-  }
-
-  list(): CommandResult<'session.list'>['sessions'] {
-    return [...this.sessions.values()].map(({ session, state }) => ({
-      sessionId: session.sessionId,
-      mode: 'live' as const,
-      status: session.status,
-      datasetId: session.datasetId,
-      tradingState: state.tradingState
-    }))
-  }
-
-  /** Running sessions (for the dead-man tests and diagnostics). */
-  get(sessionId: string): LiveSession | undefined {
-    return this.sessions.get(sessionId)?.session
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map(({ session }) => session.stop()))
-  }
-
   private async open(
     sessionId: string,
     profile: VenueProfile,
@@ -166,13 +110,7 @@ export class LiveService {
     try {
       session = await LiveSession.open({ sessionId, profile, symbol: p.symbol, engine: p.engine, params: p.params, risk: p.risk, journalPath: this.deps.journalPath }, exchange, {
         redact,
-        post: (views) => {
-          const entry = this.sessions.get(sessionId)
-          for (const view of views) {
-            if (view.topic === 'session.state' && entry !== undefined) entry.state = view.payload as PushPayload<'session.state'>
-            this.deps.batcher.push(view.topic, sessionId, view.payload)
-          }
-        },
+        post: this.poster(sessionId),
         reconciliation: (r) => this.deps.batcher.pushNow('reconciliation', r),
         log: (level, line) => log[level](line)
       }, resume)
@@ -182,7 +120,7 @@ export class LiveService {
       if (err instanceof WorkstationError) throw new WorkstationError(err.type, redact(err.message))
       throw new WorkstationError('InternalError', redact(err instanceof Error ? err.message : String(err)))
     }
-    this.sessions.set(sessionId, { session, state: session.state() })
+    this.add(session)
     return session
   }
 
@@ -191,11 +129,5 @@ export class LiveService {
     const profile = this.deps.profiles().find((v) => v.id === profileId)
     if (profile === undefined) throw new WorkstationError('NotFound', `no venue profile "${profileId}" in the settings (settings → venue profiles)`)
     return profile
-  }
-
-  private require(sessionId: string): LiveSession {
-    const entry = this.sessions.get(sessionId)
-    if (entry === undefined) throw new WorkstationError('NotFound', `no live session ${sessionId}`)
-    return entry.session
   }
 }
