@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CommandParams } from '../../src/shared/api'
 import { API_KEY, API_SECRET } from '../adapters/ccxt/harness'
+import { recordSentFrames, sentParams } from './support/browser'
 import { openWorkstation, type Harness } from './support/harness'
 
 let h: Harness
@@ -22,15 +23,7 @@ beforeAll(async () => {
   await h.page.reload()
   await h.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
   // record every frame the page sends, to check what leaves it
-  await h.page.evaluate(() => {
-    const sent: string[] = []
-    ;(window as unknown as { __sent: string[] }).__sent = sent
-    const send = WebSocket.prototype.send
-    WebSocket.prototype.send = function (this: WebSocket, data: string) {
-      sent.push(String(data))
-      return send.call(this, data)
-    } as typeof WebSocket.prototype.send
-  })
+  await recordSentFrames(h.page)
 })
 
 afterAll(async () => {
@@ -39,8 +32,7 @@ afterAll(async () => {
   delete process.env[SECRET_ENV]
 })
 
-const framesOf = (command: string) =>
-  h.page.evaluate((c) => (window as unknown as { __sent: string[] }).__sent.map((f) => JSON.parse(f) as { command: string; params: unknown }).filter((f) => f.command === c).map((f) => f.params), command)
+const framesOf = (command: string) => sentParams(h.page, command)
 
 /** The page's words for an error type (the api client says "Type: message"). */
 const LABELS: Record<string, string> = { ValidationError: 'Invalid input', NotFound: 'Not found', Unavailable: 'Unavailable', Unauthorized: 'Not authorised', InternalError: 'Internal error' }

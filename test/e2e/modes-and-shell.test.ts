@@ -1,27 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recordSentFrames, sentParams } from './support/browser'
 import { frameColour, MODE_COLOURS, openWorkstation, type Harness } from './support/harness'
 
 let h: Harness
 
 beforeAll(async () => {
   h = await openWorkstation()
-  // record every frame the page sends, to check what leaves it and when
-  await h.page.evaluate(() => {
-    const sent: string[] = []
-    ;(window as unknown as { __sent: string[] }).__sent = sent
-    const send = WebSocket.prototype.send
-    WebSocket.prototype.send = function (this: WebSocket, data: string) {
-      sent.push(String(data))
-      return send.call(this, data)
-    } as typeof WebSocket.prototype.send
-  })
+  // record every frame the page sends, to check what leaves it
+  await recordSentFrames(h.page)
 })
 
 afterAll(async () => {
   await h?.close()
 })
 
-const modeSetFrames = () => h.page.evaluate(() => (window as unknown as { __sent: string[] }).__sent.filter((f) => f.includes('"mode.set"')).map((f) => JSON.parse(f).params))
+const modeSetFrames = () => sentParams(h.page, 'mode.set')
 
 describe('mode switch', () => {
   it('starts in backtest: blue badge and frame', async () => {
@@ -92,7 +85,7 @@ describe('kill switch shortcut', () => {
     await page.locator('[data-testid=mode-badge]').click()
     await page.keyboard.press('Control+Shift+K')
     await expect.poll(() => page.locator('[data-testid=kill-result]').textContent()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} UTC · Kill switch: trading halted in 0 sessions, 0 orders cancelled$/)
-    const frames = await page.evaluate(() => (window as unknown as { __sent: string[] }).__sent.filter((f) => f.includes('"killSwitch.press"')))
+    const frames = await sentParams(page, 'killSwitch.press')
     expect(frames.length).toBe(1)
     expect(await page.locator('[role=dialog]').count()).toBe(0)
   })

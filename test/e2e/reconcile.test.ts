@@ -12,7 +12,7 @@ import { WORKER_SCRIPT } from '../host/harness'
 import { binanceAgainst } from '../venue/ccxt-loopback'
 import type { EmulatedVenue } from '../venue/emulated-venue'
 import { ApiClient } from './support/api-client'
-import { launchBrowser, type TestBrowser } from './support/browser'
+import { launchBrowser, recordSentFrames, sentParams, type TestBrowser } from './support/browser'
 import { startLiveWorkstation, type LiveTestWorkstation } from './support/live-workstation'
 import { ensureRendererBuilt } from './support/renderer-build'
 
@@ -66,16 +66,8 @@ beforeAll(async () => {
   browser = await launchBrowser()
   await browser.page.goto(server.url)
   await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
-  // record every frame the page sends
-  await browser.page.evaluate(() => {
-    const sent: string[] = []
-    ;(window as unknown as { __sent: string[] }).__sent = sent
-    const send = WebSocket.prototype.send
-    WebSocket.prototype.send = function (this: WebSocket, data: string) {
-      sent.push(String(data))
-      return send.call(this, data)
-    } as typeof WebSocket.prototype.send
-  })
+  // record every frame the page sends, to check what leaves it
+  await recordSentFrames(browser.page)
 }, 90_000)
 
 afterAll(async () => {
@@ -86,8 +78,7 @@ afterAll(async () => {
   if (dataFolder) rmSync(dataFolder, { recursive: true, force: true })
 })
 
-const framesOf = (command: string) =>
-  browser.page.evaluate((c) => (window as unknown as { __sent: string[] }).__sent.map((f) => JSON.parse(f) as { command: string; params: unknown }).filter((f) => f.command === c).map((f) => f.params), command)
+const framesOf = (command: string) => sentParams(browser.page, command)
 
 const row = (index: number): Locator => browser.page.locator(`[data-testid=reconcile-item][data-index="${index}"]`)
 

@@ -44,3 +44,24 @@ export async function launchBrowser(viewport = { width: 1600, height: 940 }): Pr
     }
   }
 }
+
+/** From now on, records every frame the page sends over its WebSockets (to check what leaves it). */
+export async function recordSentFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const sent: string[] = []
+    ;(window as unknown as { __sent: string[] }).__sent = sent
+    const send = WebSocket.prototype.send
+    WebSocket.prototype.send = function (this: WebSocket, data: string) {
+      sent.push(String(data))
+      return send.call(this, data)
+    } as typeof WebSocket.prototype.send
+  })
+}
+
+/** The params of every recorded frame of `command`, oldest first (see recordSentFrames). */
+export function sentParams(page: Page, command: string): Promise<unknown[]> {
+  return page.evaluate(
+    (c) => (window as unknown as { __sent: string[] }).__sent.map((f) => JSON.parse(f) as { command?: string; params: unknown }).filter((f) => f.command === c).map((f) => f.params),
+    command
+  )
+}
