@@ -1,7 +1,8 @@
 // Bundles the Node entry points (CLI, headless server, benchmarks) with esbuild, so the CLI
 // starts without a TypeScript loader and loads only what a command uses.
 import { build } from 'esbuild'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { basename } from 'node:path'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
@@ -18,7 +19,7 @@ function externalPackagesExcept(bundled) {
   }
 }
 
-await build({
+const result = await build({
   entryPoints: {
     theorycraft: 'src/main/cli/theorycraft.ts',
     bench: 'bench/run-benchmarks.ts',
@@ -36,5 +37,10 @@ await build({
   plugins: [externalPackagesExcept(['zod'])],
   sourcemap: true,
   logLevel: 'warning',
-  define: { __APP_VERSION__: JSON.stringify(pkg.version) }
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  metafile: true
 })
+
+// Chunk names carry content hashes: drop the previous builds' chunks, which nothing loads any more.
+const current = new Set(Object.keys(result.metafile.outputs).map((file) => basename(file)))
+for (const file of readdirSync('out/node')) if (!current.has(file)) rmSync(`out/node/${file}`, { force: true })
