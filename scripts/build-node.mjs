@@ -24,6 +24,7 @@ const result = await build({
     theorycraft: 'src/main/cli/theorycraft.ts',
     bench: 'bench/run-benchmarks.ts',
     'session-worker': 'src/main/host/session-worker.ts',
+    'journal-writer': 'src/main/host/journal-writer-worker.ts',
     serve: 'src/main/transport/serve-main.ts'
   },
   outdir: 'out/node',

@@ -3,6 +3,7 @@ import { runBacktest } from '../core/backtest/run-backtest'
 import { Journal } from '../core/journal/journal'
 import { APP_VERSION } from './app-version'
 import { brokerConfig } from './broker-settings'
+import { backtestAppender } from './journal-writer'
 import { loadEngine } from './engine-loader'
 import { loadDatasetData, type DatasetData } from './dataset-data'
 import { runSummary } from './run-summary'
@@ -36,7 +37,7 @@ export async function runBacktestJob(job: BacktestJob, onProgress: (done: number
       dataFingerprint: data.fingerprint,
       startedAt: Date.now()
     })
-    const appender = journal && sessionId ? journal.appender(sessionId) : null
+    const appender = journal && sessionId ? backtestAppender(journal, sessionId) : null
     try {
       const started = performance.now()
       const result = runBacktest({

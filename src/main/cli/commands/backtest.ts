@@ -13,6 +13,7 @@ import { loadMarketData, loadStoredSeries, type LoadedMarketData } from '../../h
 import { DataQualityError } from '../../core/data/errors'
 import { isLeanSource, leanLayout } from '../../core/data/lean'
 import { APP_VERSION } from '../../host/app-version'
+import { backtestAppender } from '../../host/journal-writer'
 import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } from '../args'
 import { CliError } from '../cli-error'
 import { ProgressLine } from '../progress-line'
@@ -274,8 +275,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
         startedAt
       })
     : null
-  // A backtest is re-runnable, so it commits in large batches; paper and live flush every few ms.
-  const appender = journal && sessionId ? journal.appender(sessionId, { batchSize: 16_384 }) : null
+  const appender = journal && sessionId ? backtestAppender(journal, sessionId) : null
   const runProgress = new ProgressLine('backtest', 'events')
   let result: BacktestResult
   try {

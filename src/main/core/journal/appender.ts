@@ -24,6 +24,11 @@ export interface JournalAppender {
   close(status?: EndStatus, endedAt?: number): void
 }
 
+/** An appender that also takes payloads already encoded as JSON. */
+export interface EncodedAppender extends JournalAppender {
+  appendEncoded(seq: number, ts: number, type: string, json: string): void
+}
+
 /** Names the journal and session in a message; only built for an error (appends are hot). */
 function locate(where: { path?: string; sessionId: string }): string {
   return `${where.path === undefined ? 'journal' : `journal ${where.path}`}, session ${where.sessionId}`
@@ -41,23 +46,7 @@ export function encodeAppend(
   type: string,
   payload: unknown
 ): string {
-  if (seq !== expected) {
-    throw new JournalSeqError(
-      `${locate(where)}: append got seq ${String(seq)} but expected ${expected} (previous seq + 1)`,
-      expected,
-      seq,
-      { ...where, seq: expected }
-    )
-  }
-  if (!Number.isSafeInteger(ts)) {
-    throw new JournalError('bad-argument', `${locate(where)}, seq ${seq}: ts must be an integer of milliseconds, got ${String(ts)}`, {
-      ...where,
-      seq
-    })
-  }
-  if (typeof type !== 'string' || type.length === 0) {
-    throw new JournalError('bad-argument', `${locate(where)}, seq ${seq}: type must be a non-empty string`, { ...where, seq })
-  }
+  checkEnvelope(where, expected, seq, ts, type)
   let json: string | undefined
   try {
     json = JSON.stringify(payload)
@@ -75,4 +64,33 @@ export function encodeAppend(
     })
   }
   return json
+}
+
+/** The checks every append makes before its payload is encoded. */
+function checkEnvelope(where: { path?: string; sessionId: string }, expected: number, seq: number, ts: number, type: string): void {
+  if (seq !== expected) {
+    throw new JournalSeqError(
+      `${locate(where)}: append got seq ${String(seq)} but expected ${expected} (previous seq + 1)`,
+      expected,
+      seq,
+      { ...where, seq: expected }
+    )
+  }
+  if (!Number.isSafeInteger(ts)) {
+    throw new JournalError('bad-argument', `${locate(where)}, seq ${seq}: ts must be an integer of milliseconds, got ${String(ts)}`, {
+      ...where,
+      seq
+    })
+  }
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new JournalError('bad-argument', `${locate(where)}, seq ${seq}: type must be a non-empty string`, { ...where, seq })
+  }
+}
+
+/** The checks of `encodeAppend` for a payload that arrives as JSON text. */
+export function checkEncodedAppend(where: { path?: string; sessionId: string }, expected: number, seq: number, ts: number, type: string, json: string): void {
+  checkEnvelope(where, expected, seq, ts, type)
+  if (typeof json !== 'string' || json.length === 0) {
+    throw new JournalError('bad-payload', `${locate(where)}, seq ${seq} (${type}): payload must be JSON text`, { ...where, seq })
+  }
 }

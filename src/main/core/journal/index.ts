@@ -1,4 +1,4 @@
-export type { EndStatus, JournalAppender, SessionStatus } from './appender'
+export type { EncodedAppender, EndStatus, JournalAppender, SessionStatus } from './appender'
 export { JournalError, JournalSchemaError, JournalSeqError } from './errors'
 export type { JournalErrorCode } from './errors'
 export { chainHash, genesisHash, GENESIS_TEXT } from './hash'

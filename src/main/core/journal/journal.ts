@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { openSqlite } from '../sqlite-driver'
-import type { EndStatus, JournalAppender, SessionStatus } from './appender'
-import { encodeAppend } from './appender'
+import type { EndStatus, EncodedAppender, SessionStatus } from './appender'
+import { encodeAppend, checkEncodedAppend } from './appender'
 import { JournalError, describeCause } from './errors'
 import { ChainBuffer, chainHash, ChainStrings, genesisHash, type ChainRows } from './hash'
 import { assertNotNewer, migrate, requireSchemaVersion } from './migrations'
@@ -365,7 +365,7 @@ export class Journal {
    * The appender of a running (or crashed, which resumes it) session. It continues from the
    * last event stored in the events table, not from the session row.
    */
-  appender(sessionId: string, options: AppenderOptions = {}): JournalAppender {
+  appender(sessionId: string, options: AppenderOptions = {}): EncodedAppender {
     this.ensureWritable()
     const path = this.path
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
@@ -700,7 +700,7 @@ function* readRecords(path: string, sessionId: string, rows: IterableIterator<Ev
 }
 
 /** Buffers appends and commits them in one transaction per batch. */
-class SqliteAppender implements JournalAppender {
+class SqliteAppender implements EncodedAppender {
   readonly sessionId: string
   private readonly journal: Journal
   private readonly batchSize: number
@@ -748,6 +748,16 @@ class SqliteAppender implements JournalAppender {
   append(seq: number, ts: number, type: string, payload: unknown): void {
     this.ensureOpen()
     const json = encodeAppend(this.where, this.last + 1, seq, ts, type, payload)
+    if (this.buffer.length >= this.batchSize) this.flush()
+    this.buffer.push(seq, ts, type, json)
+    this.last = seq
+    if (this.buffer.length >= this.batchSize) this.flush()
+  }
+
+  /** `append` for a payload that is JSON already (encoded by another thread). */
+  appendEncoded(seq: number, ts: number, type: string, json: string): void {
+    this.ensureOpen()
+    checkEncodedAppend(this.where, this.last + 1, seq, ts, type, json)
     if (this.buffer.length >= this.batchSize) this.flush()
     this.buffer.push(seq, ts, type, json)
     this.last = seq

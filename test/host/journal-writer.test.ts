@@ -1,0 +1,200 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { defaultMarket } from '../../src/shared/market'
+import { runBacktest } from '../../src/main/core/backtest/run-backtest'
+import type { BarSeries } from '../../src/main/core/data/bar-series'
+import { BUILT_IN_ENGINES } from '../../src/main/core/engines/registry'
+import { Journal, JournalError, type JournalAppender, type SessionMeta } from '../../src/main/core/journal'
+import { createRandom } from '../../src/main/core/random'
+import { JournalWriter } from '../../src/main/host/journal-writer'
+
+// built by the global setup (npm run build:node)
+const SCRIPT = resolve(__dirname, '../../out/node/journal-writer.js')
+
+let dir: string
+const opened: Journal[] = []
+const writers: JournalWriter[] = []
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tc-journal-writer-'))
+})
+
+afterEach(() => {
+  for (const w of writers.splice(0)) {
+    try {
+      w.close()
+    } catch {
+      // a test that broke the writer on purpose
+    }
+  }
+  for (const j of opened.splice(0)) j.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function open(name: string): Journal {
+  const j = Journal.open(join(dir, name))
+  opened.push(j)
+  return j
+}
+
+const meta = (id: string): SessionMeta => ({ id, mode: 'backtest', config: {}, engines: [], appVersion: 'test', dataFingerprint: 'fp', startedAt: 0 })
+
+function writer(journal: Journal, sessionId: string, options: { batchSize?: number; maxInFlight?: number } = {}): JournalWriter {
+  const w = new JournalWriter({ script: SCRIPT, path: journal.path, sessionId, ...options })
+  writers.push(w)
+  return w
+}
+
+function bars(count: number): BarSeries {
+  const rand = createRandom(3)
+  const col = () => new Float64Array(count)
+  const s: BarSeries = { symbol: 'BTC/USDT', timeframe: '1m', timeframeMs: 60_000, length: count, openTime: col(), closeTime: col(), open: col(), high: col(), low: col(), close: col(), volume: col() }
+  let price = 100
+  for (let i = 0; i < count; i++) {
+    const open = price
+    price *= 1 + (rand() - 0.5) * 0.01
+    s.openTime[i] = 1_700_000_000_000 + i * 60_000
+    s.closeTime[i] = s.openTime[i] + 60_000
+    s.open[i] = open
+    s.close[i] = price
+    s.high[i] = Math.max(open, price) * 1.001
+    s.low[i] = Math.min(open, price) * 0.999
+    s.volume[i] = 10
+  }
+  return s
+}
+
+function backtestInto(appender: JournalAppender, series: BarSeries): string {
+  const result = runBacktest({
+    bars: [series],
+    markets: [defaultMarket('BTC/USDT')],
+    engines: [{ id: 'sma', definition: BUILT_IN_ENGINES.get('sma-cross')!, params: { fast: 5, slow: 20, mode: 'long-short' } }],
+    broker: { currency: 'USDT', initialCash: 10_000, accountType: 'margin', leverage: 2 },
+    journal: appender
+  })
+  appender.close('completed', 1)
+  return result.report.journalHash
+}
+
+const event = (seq: number) => ({ type: 'MetricRecorded', seq, ts: 1_000 + seq, engineId: 'e', name: 'n', value: seq / 3 })
+
+describe('journal writer thread', () => {
+  it('stores exactly the rows, hashes and session record of the inline appender', () => {
+    const series = bars(5_000)
+    const inline = open('inline.sqlite')
+    inline.createSession(meta('s'))
+    const inlineHash = backtestInto(inline.appender('s', { batchSize: 512 }), series)
+    const threaded = open('threaded.sqlite')
+    threaded.createSession(meta('s'))
+    // small batches: many hand-overs, with back-pressure on the way
+    const threadedHash = backtestInto(writer(threaded, 's', { batchSize: 97, maxInFlight: 2 }), series)
+
+    expect(threadedHash).toBe(inlineHash)
+    const a = [...inline.events('s')]
+    const b = [...threaded.events('s')]
+    expect(a.length).toBeGreaterThan(1_000)
+    expect(b).toEqual(a)
+    const verified = threaded.verify('s')
+    expect(verified.ok).toBe(true)
+    expect(verified.hash).toBe(inlineHash)
+    expect(threaded.getSession('s')).toMatchObject({ status: 'completed', endedAt: 1, lastSeq: a.length, lastHash: inlineHash })
+  })
+
+  it('flush returns once the events are readable from another connection', () => {
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    const w = writer(journal, 's', { batchSize: 1_000 })
+    for (let seq = 1; seq <= 250; seq++) w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+    expect(w.pending).toBe(250)
+    expect(w.ackedSeq).toBe(0)
+    w.flush()
+    expect(w.pending).toBe(0)
+    expect(w.ackedSeq).toBe(250)
+    const reader = Journal.open(journal.path, { readonly: true })
+    try {
+      expect([...reader.events('s')].map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1))
+    } finally {
+      reader.close()
+    }
+  })
+
+  it('waits for the thread instead of letting unwritten batches pile up', () => {
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    const w = writer(journal, 's', { batchSize: 10, maxInFlight: 1 })
+    let most = 0
+    for (let seq = 1; seq <= 2_000; seq++) {
+      w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+      most = Math.max(most, w.pending)
+    }
+    // ten buffered here and one batch of ten on its way at most
+    expect(most).toBeLessThanOrEqual(20)
+    w.close('completed', 5)
+    expect(journal.verify('s')).toMatchObject({ ok: true, count: 2_000 })
+  })
+
+  it('reads the hash after the last append, waiting for the thread', () => {
+    const reference = open('ref.sqlite')
+    reference.createSession(meta('s'))
+    const inline = reference.appender('s')
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    const w = writer(journal, 's', { batchSize: 64 })
+    for (let seq = 1; seq <= 100; seq++) {
+      inline.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+      w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+    }
+    expect(w.hash).toBe(inline.hash)
+    expect(w.ackedSeq).toBe(100)
+  })
+
+  it('refuses a payload with no JSON form on the calling thread, naming the seq', () => {
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    const w = writer(journal, 's')
+    w.append(1, 1_001, 'MetricRecorded', event(1))
+    const circular: Record<string, unknown> = { type: 'MetricRecorded' }
+    circular.self = circular
+    expect(() => w.append(2, 1_002, 'MetricRecorded', circular)).toThrow(JournalError)
+    expect(() => w.append(2, 1_002, 'MetricRecorded', circular)).toThrow(/seq 2 \(MetricRecorded\): payload is not JSON-serialisable/)
+    // the refused event was not taken: seq 2 is still the next one
+    w.append(2, 1_002, 'MetricRecorded', event(2))
+    w.close('completed', 3)
+    expect(journal.verify('s')).toMatchObject({ ok: true, count: 2 })
+  })
+
+  it('reports a failure of the thread as the journal error, and keeps reporting it', () => {
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    const w = writer(journal, 's', { batchSize: 10 })
+    // another writer takes seqs 1..5 first: the thread's first commit clashes with them
+    const other = Journal.open(journal.path)
+    opened.push(other)
+    const rival = other.appender('s')
+    for (let seq = 1; seq <= 5; seq++) rival.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+    rival.flush()
+    for (let seq = 1; seq <= 5; seq++) w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+    let thrown: unknown
+    try {
+      w.flush()
+    } catch (err) {
+      thrown = err
+    }
+    expect(thrown).toBeInstanceOf(JournalError)
+    expect((thrown as JournalError).code).toBe('conflict')
+    expect((thrown as JournalError).message).toContain(journal.path)
+    expect(() => w.append(6, 1_006, 'MetricRecorded', event(6))).toThrow(/clash with stored events/)
+    // what the rival stored is untouched
+    expect(journal.verify('s')).toMatchObject({ ok: true, count: 5 })
+  })
+
+  it('fails to start with a journal error naming what is wrong', () => {
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    expect(() => new JournalWriter({ script: SCRIPT, path: journal.path, sessionId: 'nope' })).toThrow(JournalError)
+    expect(() => new JournalWriter({ script: SCRIPT, path: journal.path, sessionId: 'nope' })).toThrow(/nope/)
+    expect(() => new JournalWriter({ script: join(dir, 'missing.js'), path: journal.path, sessionId: 's' })).toThrow(/writer thread/)
+  })
+})
