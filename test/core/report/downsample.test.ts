@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildReport } from '../../../src/main/core/report/build-report'
-import { CHART_POINTS } from '../../../src/main/core/report/downsample'
+import { CHART_POINTS, equityChart } from '../../../src/main/core/report/downsample'
 import { computeStatistics } from '../../../src/main/core/report/statistics'
 
 const MINUTE = 60_000
@@ -91,5 +91,33 @@ describe('chart series of a run longer than CHART_POINTS samples', () => {
     const r = buildReport({ manifest: {}, fills: [], equity: { ts: run.ts.subarray(0, m), equity: run.equity.subarray(0, m) }, initialEquity: 100, price: { ts: run.price.ts.subarray(0, m), close: run.price.close.subarray(0, m) } })
     expect(r.equity.equity).toEqual(Array.from(run.equity.subarray(0, m)))
     expect(r.price!.close).toEqual(Array.from(run.price.close.subarray(0, m)))
+  })
+})
+
+describe('equity chart of a few samples with a small limit', () => {
+  const ts = Float64Array.from([1, 2, 3, 4, 5, 6])
+
+  it('keeps every sample and its drawdown up to the limit', () => {
+    const equity = Float64Array.from([100, 90, 95, 120, 80, 85])
+    expect(equityChart(ts, equity, 100, 6)).toEqual({
+      ts: [1, 2, 3, 4, 5, 6],
+      equity: [100, 90, 95, 120, 80, 85],
+      drawdown: [0, 90 / 100 - 1, 95 / 100 - 1, 0, 80 / 120 - 1, 85 / 120 - 1]
+    })
+  })
+
+  it('beyond it keeps the first, lowest, highest, deepest and last samples, across a new peak', () => {
+    // one bucket (limit 3): lowest 80 and deepest drawdown at sample 4 (under the new peak 120 of sample 3)
+    const equity = Float64Array.from([100, 90, 95, 120, 80, 85])
+    expect(equityChart(ts, equity, 100, 3)).toEqual({ ts: [1, 4, 5, 6], equity: [100, 120, 80, 85], drawdown: [0, 0, 80 / 120 - 1, 85 / 120 - 1] })
+  })
+
+  it('of two samples whose drawdowns round to the same number, the first is the deepest', () => {
+    const [e1, e2] = [100.00000000000004, 100.00000000000003]
+    expect(e2 / 199.99 - 1).toBe(e1 / 199.99 - 1)
+    // lowest equity: sample 3 (e2); deepest drawdown: sample 1 (e1, first of the two)
+    const equity = Float64Array.from([199.99, e1, 150, e2, 150])
+    const d = e1 / 199.99 - 1
+    expect(equityChart(ts.subarray(0, 5), equity, 199.99, 1)).toEqual({ ts: [1, 2, 4, 5], equity: [199.99, e1, e2, 150], drawdown: [0, d, d, 150 / 199.99 - 1] })
   })
 })

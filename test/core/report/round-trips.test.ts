@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRoundTrips, countBarsHeld } from '../../../src/main/core/report/round-trips'
+import { buildRoundTrips, countBarsHeld, upperBound, upperBoundNear } from '../../../src/main/core/report/round-trips'
 import { ReportInputError, type Fill } from '../../../src/main/core/report/types'
 
 const DAY = 86_400_000
@@ -160,8 +160,25 @@ describe('buildRoundTrips', () => {
 
   it('counts bars held as samples t with entryTs < t <= exitTs', () => {
     const ts = [0, 1, 2, 3, 4, 5].map((d) => T0 + d * DAY)
-    expect(countBarsHeld({ entryTs: T0 + DAY, exitTs: T0 + 4 * DAY }, ts)).toBe(3)
-    expect(countBarsHeld({ entryTs: T0 + 0.5 * DAY, exitTs: T0 + 0.7 * DAY }, ts)).toBe(0)
+    const trades = [
+      { entryTs: T0 + 0.5 * DAY, exitTs: T0 + 0.7 * DAY, barsHeld: -1 },
+      { entryTs: T0 + DAY, exitTs: T0 + 4 * DAY, barsHeld: -1 },
+      { entryTs: T0 + 4 * DAY, exitTs: T0 + 9 * DAY, barsHeld: -1 },
+      // out of time order (an open trade listed after closed ones): still counted right
+      { entryTs: T0 - DAY, exitTs: T0 + 2 * DAY, barsHeld: -1 }
+    ]
+    countBarsHeld(trades, ts)
+    expect(trades.map((t) => t.barsHeld)).toEqual([0, 3, 1, 3])
+  })
+
+  it('searches outward from any starting index to the same first index whose value is > x', () => {
+    const a = Float64Array.from([10, 20, 20, 30])
+    // x < 10 -> 0; 10 <= x < 20 -> 1; 20 <= x < 30 -> 3; x >= 30 -> 4
+    const expected: Array<[number, number]> = [[5, 0], [10, 1], [15, 1], [20, 3], [25, 3], [30, 4], [35, 4], [Number.NaN, 0]]
+    for (const [x, index] of expected) {
+      expect(upperBound(a, x)).toBe(index)
+      for (let near = 0; near <= a.length + 1; near++) expect(upperBoundNear(a, x, near)).toBe(index)
+    }
   })
 
   it('rejects bad fills with the field and index', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { drawdownPeriods, drawdownSeries } from '../../../src/main/core/report/drawdown'
+import { drawdownPeriods, drawdownProfile, drawdownSeries } from '../../../src/main/core/report/drawdown'
 import { computeStatistics, inferPeriodsPerYear } from '../../../src/main/core/report/statistics'
 import { ReportInputError, type EquityCurve, type Trade } from '../../../src/main/core/report/types'
 import { readBacktestingPyCsv, readBacktraderIntradayTimes } from './shared-data'
@@ -36,6 +36,30 @@ describe('drawdown', () => {
   it('leaves a period that never recovers open', () => {
     const dd = drawdownSeries([100, 120, 90, 100])
     expect(drawdownPeriods(dd)).toEqual([{ peakIndex: 1, troughIndex: 2, recoveryIndex: null, depth: -0.25 }])
+  })
+
+  it('profile: the peak, the deepest period and the longest one, without storing the series', () => {
+    const ts = Float64Array.from({ length: 10 }, (_, d) => T0 + d * DAY)
+    // 110 (day 1) -> 99 -> back on day 5; 120 (5) -> 96 -> back on 7; 120 (7) -> 114 -> back on 9
+    expect(drawdownProfile(Float64Array.from([100, 110, 99, 105, 108, 120, 96, 120, 114, 126]), 100, ts)).toEqual({
+      peak: 126,
+      deepest: { peakIndex: 5, troughIndex: 6, recoveryIndex: 7, depth: 96 / 120 - 1 },
+      longest: 4 * DAY
+    })
+    // 120 (day 1) -> 90, never back: lasts to the last sample (day 3)
+    expect(drawdownProfile(Float64Array.from([100, 120, 90, 100]), 100, ts.subarray(0, 4))).toEqual({
+      peak: 120,
+      deepest: { peakIndex: 1, troughIndex: 2, recoveryIndex: null, depth: -0.25 },
+      longest: 2 * DAY
+    })
+  })
+
+  it('profile: of two equities whose drawdowns round to the same number, the first is the trough', () => {
+    const [e1, e2] = [100.00000000000004, 100.00000000000003]
+    expect(e2).toBeLessThan(e1)
+    expect(e2 / 199.99 - 1).toBe(e1 / 199.99 - 1)
+    const p = drawdownProfile(Float64Array.from([199.99, e1, 150, e2]), 199.99, Float64Array.from([0, 1, 2, 3]))
+    expect(p.deepest).toEqual({ peakIndex: 0, troughIndex: 1, recoveryIndex: null, depth: e1 / 199.99 - 1 })
   })
 })
 
@@ -80,6 +104,11 @@ describe('computeStatistics on a 10-day equity curve', () => {
     expect(s.sortino).toBeCloseTo(8.49239748140272, 12)
     expect(s.calmar! / (11839.5340038497 / 0.2) - 1).toBeCloseTo(0, 11)
     expect(s.nonFinite).toEqual({})
+  })
+
+  it('gives the same statistics when the caller passes the drawdown series in', () => {
+    const curve = daily(equity)
+    expect(computeStatistics({ equity: curve, initialEquity: 100, trades: [], drawdown: drawdownSeries(curve.equity, 100) })).toEqual(s)
   })
 
   it('uses given periods per year and de-annualises the risk-free rate by compounding', () => {
@@ -244,6 +273,16 @@ describe('periods per year', () => {
     // 10 hours of one Monday: no interior day, so 1 day / spacing; no weekend sample, so 252 days
     expect(inferPeriodsPerYear(series(10, 3_600_000))).toBe(252 * 24)
     expect(inferPeriodsPerYear(series(20, 7 * DAY))).toBe(52)
+  })
+
+  it('a first gap other than the bar size, and gaps of which no value is the majority', () => {
+    const H = 3_600_000
+    // one sample 2 hours before 10 days of 24x7 hourly bars: the median gap is still 1 hour
+    const hourly = [T0 - 2 * H, ...Array.from({ length: 240 }, (_, i) => T0 + i * H)]
+    expect(inferPeriodsPerYear(hourly)).toBe(365 * 24)
+    // gaps of 1, 2 and 3 hours in turn, 12 samples a day for 10 days from a Monday: median gap 2 hours
+    const mixed = Array.from({ length: 120 }, (_, i) => T0 + (Math.floor(i / 3) * 6 + [0, 1, 3][i % 3]) * H)
+    expect(inferPeriodsPerYear(mixed)).toBe(365 * 12)
   })
 })
 

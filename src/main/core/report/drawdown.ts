@@ -45,3 +45,64 @@ export function drawdownPeriods(dd: ArrayLike<number>): DrawdownPeriod[] {
   }
   return periods
 }
+
+/** Of an equity curve: its peak and the periods that the statistics report. */
+export interface DrawdownProfile {
+  /** Highest of the initial peak and every sample. */
+  peak: number
+  /** The deepest period (the first one on a tie); null without a drawdown. */
+  deepest: DrawdownPeriod | null
+  /** Duration of the longest period, peak to recovery (or to the last sample), in the units of `ts`. */
+  longest: number
+}
+
+/**
+ * `drawdownPeriods(drawdownSeries(equity, initialPeak))` reduced to the deepest and the longest
+ * period, in one pass that stores neither the series nor the periods (a long random walk has
+ * thousands). A sample is below the peak exactly when its drawdown is < 0, and under one peak
+ * the drawdown never decreases with the equity: the drawdown is computed only where it can set a
+ * new trough, and a sample above the trough of an open period, still below the peak, is skipped
+ * with two comparisons. Same values, compared in the same order.
+ */
+export function drawdownProfile(equity: Float64Array, initialPeak: number, ts: Float64Array): DrawdownProfile {
+  let peak = initialPeak
+  let deepest: DrawdownPeriod | null = null
+  let longest = 0
+  let open = false
+  let peakIndex = 0
+  let troughIndex = 0
+  // equity at the trough of the open period; Infinity when none is open
+  let troughEquity = Infinity
+  let depth = 0
+  for (let i = 0; i < equity.length; i++) {
+    const e = equity[i]
+    if (e >= troughEquity && e < peak) continue
+    if (e >= peak) peak = e
+    if (e < peak && peak > 0) {
+      if (!open) {
+        open = true
+        peakIndex = Math.max(0, i - 1)
+        troughIndex = i
+        troughEquity = e
+        depth = e / peak - 1
+      } else if (e < troughEquity) {
+        const dd = e / peak - 1
+        if (dd < depth) {
+          troughIndex = i
+          troughEquity = e
+          depth = dd
+        }
+      }
+    } else if (open) {
+      open = false
+      troughEquity = Infinity
+      if (deepest === null || depth < deepest.depth) deepest = { peakIndex, troughIndex, recoveryIndex: i, depth }
+      longest = Math.max(longest, ts[i] - ts[peakIndex])
+    }
+  }
+  if (open) {
+    if (deepest === null || depth < deepest.depth) deepest = { peakIndex, troughIndex, recoveryIndex: null, depth }
+    longest = Math.max(longest, ts[ts.length - 1] - ts[peakIndex])
+  }
+  return { peak, deepest, longest }
+}

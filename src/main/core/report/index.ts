@@ -1,6 +1,6 @@
 export * from './types'
 export { buildRoundTrips, countBarsHeld, validateFills, type MarkPrice, type RoundTripOptions, type RoundTrips } from './round-trips'
 export { drawdownSeries, drawdownPeriods, type DrawdownPeriod } from './drawdown'
-export { computeStatistics, inferPeriodsPerYear, periodicReturns, validateEquityCurve, DAY_MS, YEAR_DAYS, type StatisticsInput } from './statistics'
+export { computeStatistics, inferPeriodsPerYear, validateEquityCurve, DAY_MS, YEAR_DAYS, type StatisticsInput } from './statistics'
 export { buildReport, type BuildReportInput } from './build-report'
 export { renderHtmlReport, escapeHtml, jsonForScript } from './html-report'

@@ -31,7 +31,7 @@ const FLAT_TOLERANCE = 1e-9
 interface OpenPosition {
   symbol: string
   dir: 1 | -1
-  /** Absolute position. */
+  /** Absolute position; 0 once the trade closed. */
   pos: number
   maxPos: number
   entryTs: number
@@ -42,6 +42,8 @@ interface OpenPosition {
   fees: number
   lastFillTs: number
   lastFillPrice: number
+  /** Index of the fill that opened the trade. */
+  opened: number
 }
 
 export function validateFills(fills: readonly Fill[]): void {
@@ -58,12 +60,20 @@ export function validateFills(fills: readonly Fill[]): void {
   })
 }
 
-function openPosition(symbol: string, dir: 1 | -1, ts: number, price: number, qty: number, fee: number): OpenPosition {
-  return {
-    symbol, dir, pos: qty, maxPos: qty, entryTs: ts,
-    entryQty: qty, entryValue: price * qty, exitQty: 0, exitValue: 0, fees: fee,
-    lastFillTs: ts, lastFillPrice: price
-  }
+/** A new trade in `p`, the symbol's record: reused, as a record per trade was half the garbage of a long run. */
+function openPosition(p: OpenPosition, dir: 1 | -1, ts: number, price: number, qty: number, fee: number, opened: number): void {
+  p.dir = dir
+  p.pos = qty
+  p.maxPos = qty
+  p.entryTs = ts
+  p.entryQty = qty
+  p.entryValue = price * qty
+  p.exitQty = 0
+  p.exitValue = 0
+  p.fees = fee
+  p.lastFillTs = ts
+  p.lastFillPrice = price
+  p.opened = opened
 }
 
 /** The trade as if the remaining position (if any) were sold at `markPrice` at `exitTs`. */
@@ -99,13 +109,18 @@ function toTrade(p: OpenPosition, exitTs: number, markPrice: number): Trade {
 export function buildRoundTrips(fills: readonly Fill[], options: RoundTripOptions = {}): RoundTrips {
   const marks = options.marks ?? {}
   validateFills(fills)
-  const open = new Map<string, OpenPosition>()
+  const positions = new Map<string, OpenPosition>()
   const trades: Trade[] = []
-  for (const f of fills) {
+  for (let i = 0; i < fills.length; i++) {
+    const f = fills[i]
     const dir: 1 | -1 = f.side === 'buy' ? 1 : -1
-    const p = open.get(f.symbol)
+    let p = positions.get(f.symbol)
     if (p === undefined) {
-      open.set(f.symbol, openPosition(f.symbol, dir, f.ts, f.price, f.amount, f.fee))
+      p = { symbol: f.symbol, dir, pos: 0, maxPos: 0, entryTs: 0, entryQty: 0, entryValue: 0, exitQty: 0, exitValue: 0, fees: 0, lastFillTs: 0, lastFillPrice: 0, opened: 0 }
+      positions.set(f.symbol, p)
+    }
+    if (p.pos === 0) {
+      openPosition(p, dir, f.ts, f.price, f.amount, f.fee, i)
       continue
     }
     p.lastFillTs = f.ts
@@ -129,12 +144,13 @@ export function buildRoundTrips(fills: readonly Fill[], options: RoundTripOption
     if (p.pos > tol) continue
     p.pos = 0
     trades.push(toTrade(p, f.ts, f.price))
-    open.delete(f.symbol)
-    if (flips) open.set(f.symbol, openPosition(f.symbol, dir, f.ts, f.price, f.amount - closeQty, f.fee - closeFee))
+    if (flips) openPosition(p, dir, f.ts, f.price, f.amount - closeQty, f.fee - closeFee, i)
   }
   const openTrades: Trade[] = []
   const markedAtLastFill: string[] = []
-  for (const p of open.values()) {
+  // in the order the trades opened
+  const stillOpen = [...positions.values()].filter((p) => p.pos > 0).sort((a, b) => a.opened - b.opened)
+  for (const p of stillOpen) {
     const mark = marks[p.symbol]
     if (mark === undefined) markedAtLastFill.push(p.symbol)
     const markTs = Math.max(mark?.ts ?? options.endTs ?? p.lastFillTs, p.lastFillTs)
@@ -143,15 +159,51 @@ export function buildRoundTrips(fills: readonly Fill[], options: RoundTripOption
   return { trades, openTrades, markedAtLastFill }
 }
 
-/** Equity samples t with entryTs < t <= exitTs: the bar closes at which the trade held a position. */
-export function countBarsHeld(trade: Pick<Trade, 'entryTs' | 'exitTs'>, ts: ArrayLike<number>): number {
-  return upperBound(ts, trade.exitTs) - upperBound(ts, trade.entryTs)
+/**
+ * Sets each trade's `barsHeld`: the samples t with entryTs < t <= exitTs. Each search starts
+ * where the previous trade's ended, a few steps when trades come in time order (they do).
+ */
+export function countBarsHeld(trades: readonly Pick<Trade, 'entryTs' | 'exitTs' | 'barsHeld'>[], ts: ArrayLike<number>): void {
+  let near = 0
+  for (const t of trades) {
+    const entry = upperBoundNear(ts, t.entryTs, near)
+    near = upperBoundNear(ts, t.exitTs, entry)
+    t.barsHeld = near - entry
+  }
 }
 
 /** First index whose value is > x in a sorted array. */
 export function upperBound(a: ArrayLike<number>, x: number): number {
-  let lo = 0
-  let hi = a.length
+  return bisect(a, x, 0, a.length)
+}
+
+/**
+ * upperBound(a, x), searched outward from index `near` in steps that double, then bisected:
+ * a few steps when x is close to a[near], where bisecting a million samples takes twenty.
+ */
+export function upperBoundNear(a: ArrayLike<number>, x: number, near: number): number {
+  const n = a.length
+  let step = 1
+  if (near < n && a[near] <= x) {
+    // everything before lo is <= x
+    let lo = near + 1
+    while (lo + step - 1 < n && a[lo + step - 1] <= x) {
+      lo += step
+      step *= 2
+    }
+    return bisect(a, x, lo, Math.min(n, lo + step - 1))
+  }
+  // everything from hi on is > x
+  let hi = Math.min(near, n)
+  while (hi - step >= 0 && !(a[hi - step] <= x)) {
+    hi -= step
+    step *= 2
+  }
+  return bisect(a, x, Math.max(0, hi - step + 1), hi)
+}
+
+/** upperBound(a, x) when everything before `lo` is <= x and everything from `hi` on is > x. */
+function bisect(a: ArrayLike<number>, x: number, lo: number, hi: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if (a[mid] <= x) lo = mid + 1

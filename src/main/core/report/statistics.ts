@@ -1,4 +1,4 @@
-import { drawdownPeriods, drawdownSeries } from './drawdown'
+import { drawdownPeriods, drawdownProfile, type DrawdownPeriod, type DrawdownProfile } from './drawdown'
 import { upperBound } from './round-trips'
 import { ReportInputError, type EquityCurve, type NonFinite, type Statistics, type StatisticKey, type Trade } from './types'
 
@@ -21,7 +21,7 @@ export interface StatisticsInput {
   periodsPerYear?: number
   /** Annual risk-free rate as a fraction; default 0. */
   riskFreeRate?: number
-  /** `drawdownSeries(equity.equity, initialEquity)` when the caller has it already (a million samples take a while) */
+  /** `drawdownSeries(equity.equity, initialEquity)` if the caller has it; not needed: without it the drawdowns are found in one pass that stores nothing */
   drawdown?: Float64Array
 }
 
@@ -91,9 +91,9 @@ function medianInPlace(a: Float64Array): number {
   return (lower + upper) / 2
 }
 
-/** 0 = Sunday … 6 = Saturday, in UTC (1970-01-01 was a Thursday). */
-function utcWeekday(ts: number): number {
-  return (((Math.floor(ts / DAY_MS) + 4) % 7) + 7) % 7
+/** 0 = Sunday … 6 = Saturday of a UTC day number (1970-01-01 was a Thursday). */
+function weekdayOfDay(day: number): number {
+  return (((day + 4) % 7) + 7) % 7
 }
 
 /**
@@ -104,16 +104,12 @@ function utcWeekday(ts: number): number {
 export function inferPeriodsPerYear(ts: ArrayLike<number>): number | null {
   const n = ts.length
   if (n < 2) return null
-  const gaps = new Float64Array(n - 1)
-  for (let i = 1; i < n; i++) gaps[i - 1] = ts[i] - ts[i - 1]
-  const spacingDays = medianInPlace(gaps) / DAY_MS
-  let weekend = 0
-  for (let i = 0; i < n; i++) {
-    const d = utcWeekday(ts[i])
-    if (d === 0 || d === 6) weekend++
-  }
-  const tradingDays = weekend / n > 0.6 * (2 / 7) ? 365 : 252
-  if (spacingDays < 0.9) return tradingDays * barsPerDay(ts, spacingDays)
+  const first = Math.floor(ts[0] / DAY_MS)
+  const last = Math.floor(ts[n - 1] / DAY_MS)
+  const scan = scanTimestamps(ts, first, last)
+  const spacingDays = medianGap(ts, scan) / DAY_MS
+  const tradingDays = scan.weekend / n > 0.6 * (2 / 7) ? 365 : 252
+  if (spacingDays < 0.9) return tradingDays * barsPerDay(ts, first, last, scan.interiorCounts, spacingDays)
   if (spacingDays < 4) return tradingDays
   if (spacingDays < 10) return 52
   if (spacingDays < 60) return 12
@@ -121,41 +117,136 @@ export function inferPeriodsPerYear(ts: ArrayLike<number>): number | null {
   return YEAR_DAYS / spacingDays
 }
 
+/** What inferPeriodsPerYear needs of the timestamps, collected in one pass. */
+interface TimestampScan {
+  /** Every gap is > 0 (so none is NaN or a signed zero). */
+  increasing: boolean
+  /** Gaps equal to the first one. */
+  firstGapCount: number
+  /** Samples on a UTC Saturday or Sunday. */
+  weekend: number
+  /** Samples per UTC day, for days other than `first` and `last`; null if the days go back. */
+  interiorCounts: number[] | null
+}
+
+/**
+ * `Math.floor(t / DAY_MS)` runs once per day, not per sample: division and floor never decrease,
+ * so a t between two times of day d is in day d too. The common sample, one bar size after the
+ * previous one and in the same day, takes two comparisons.
+ */
+function scanTimestamps(ts: ArrayLike<number>, first: number, last: number): TimestampScan {
+  const firstGap = ts[1] - ts[0]
+  // NaN, never equal, unless the first gap is > 0: then a gap equal to it comes after the previous sample
+  const step = firstGap > 0 ? firstGap : NaN
+  let increasing = true
+  let firstGapCount = 0
+  const counts: number[] = []
+  let weekend = 0
+  let ordered = true
+  let day = NaN
+  let run = 0
+  // every time in [lo, hi] is in `day`
+  let lo = NaN
+  let hi = NaN
+  const endRun = (): void => {
+    if (run === 0) return
+    const d = weekdayOfDay(day)
+    if (d === 0 || d === 6) weekend += run
+    if (day !== first && day !== last) counts.push(run)
+  }
+  let prev = NaN
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]
+    const gap = t - prev
+    prev = t
+    if (gap === step && t <= hi) {
+      firstGapCount++
+      run++
+      continue
+    }
+    if (i > 0) {
+      if (!(gap > 0)) increasing = false
+      if (gap === firstGap) firstGapCount++
+    }
+    if (t >= lo && t <= hi) {
+      run++
+      continue
+    }
+    const d = Math.floor(t / DAY_MS)
+    if (d === day) {
+      run++
+      continue
+    }
+    endRun()
+    if (i > 0 && !(d > day)) ordered = false
+    day = d
+    run = 1
+    lo = d * DAY_MS
+    hi = lo + (DAY_MS - 1)
+    if (!(Math.floor(lo / DAY_MS) === d && Math.floor(hi / DAY_MS) === d)) {
+      lo = t
+      hi = t
+    }
+  }
+  endRun()
+  return { increasing, firstGapCount, weekend, interiorCounts: ordered ? counts : null }
+}
+
+/**
+ * Median of the gaps between consecutive timestamps. The gaps of a bar series nearly all equal
+ * the bar size, and a value held by more than half of them is the median: found from the scan,
+ * else by majority vote and a counting pass, instead of copying and selecting a million gaps.
+ * Only for strictly increasing timestamps, where equal gaps are identical numbers.
+ */
+function medianGap(ts: ArrayLike<number>, scan: TimestampScan): number {
+  const count = ts.length - 1
+  if (scan.increasing) {
+    let majority = ts[1] - ts[0]
+    let equal = scan.firstGapCount
+    if (2 * equal <= count) {
+      majority = majorityCandidate(ts)
+      equal = 0
+      for (let i = 1; i <= count; i++) if (ts[i] - ts[i - 1] === majority) equal++
+    }
+    // as medianInPlace computes it, lower and upper middle being both the majority
+    if (2 * equal > count) return count % 2 === 1 ? majority : (majority + majority) / 2
+  }
+  const gaps = new Float64Array(count)
+  for (let i = 1; i <= count; i++) gaps[i - 1] = ts[i] - ts[i - 1]
+  return medianInPlace(gaps)
+}
+
+/** The gap that holds a majority of the gaps, if one does (Boyer-Moore majority vote). */
+function majorityCandidate(ts: ArrayLike<number>): number {
+  let candidate = 0
+  let votes = 0
+  for (let i = 1; i < ts.length; i++) {
+    const gap = ts[i] - ts[i - 1]
+    if (votes === 0) {
+      candidate = gap
+      votes = 1
+    } else if (gap === candidate) {
+      votes++
+    } else {
+      votes--
+    }
+  }
+  return candidate
+}
+
 /**
  * Samples per trading day: the median count per UTC calendar day over the days strictly between
  * the first and the last one (those are usually partial); 1 day / spacing if there are none.
+ * `interiorCounts` are those counts when the timestamps are in time order, else null.
  */
-function barsPerDay(ts: ArrayLike<number>, spacingDays: number): number {
-  const first = Math.floor(ts[0] / DAY_MS)
-  const last = Math.floor(ts[ts.length - 1] / DAY_MS)
-  const counts = interiorDayCounts(ts, first, last)
+function barsPerDay(ts: ArrayLike<number>, first: number, last: number, interiorCounts: number[] | null, spacingDays: number): number {
+  const counts = interiorCounts ?? interiorDayCountsByMap(ts, first, last)
   if (counts.length === 0) return 1 / spacingDays
   return median(counts.sort((a, b) => a - b))
 }
 
 /** Samples per UTC day, for days other than `first` and `last` that have samples (any order). */
-function interiorDayCounts(ts: ArrayLike<number>, first: number, last: number): number[] {
-  // Time-ordered samples (every equity curve): count runs of one day without a map.
-  const counts: number[] = []
-  let day = NaN
-  let run = 0
-  let ordered = true
-  for (let i = 0; i < ts.length && ordered; i++) {
-    const d = Math.floor(ts[i] / DAY_MS)
-    if (d === day) {
-      run++
-    } else if (i > 0 && !(d > day)) {
-      ordered = false
-    } else {
-      if (run > 0 && day !== first && day !== last) counts.push(run)
-      day = d
-      run = 1
-    }
-  }
-  if (ordered) {
-    if (run > 0 && day !== first && day !== last) counts.push(run)
-    return counts
-  }
+function interiorDayCountsByMap(ts: ArrayLike<number>, first: number, last: number): number[] {
   const byDay = new Map<number, number>()
   for (let i = 0; i < ts.length; i++) {
     const d = Math.floor(ts[i] / DAY_MS)
@@ -178,19 +269,56 @@ function sampleStd(xs: ArrayLike<number>): number {
   return Math.sqrt(s / (xs.length - 1))
 }
 
-/** Simple returns between consecutive samples; null if an equity at the start of a period is <= 0. */
-export function periodicReturns(equity: ArrayLike<number>): Float64Array | null {
-  const r = new Float64Array(Math.max(0, equity.length - 1))
-  for (let i = 1; i < equity.length; i++) {
+/**
+ * `Math.min(0, x)` as far as its square goes (only that is used), without a branch on the sign of
+ * x: returns of random sign mispredict one, which made the downside sum several times slower.
+ * x - |x| is 2x or 0, halved exactly (where 2x overflows, x squared does too); +Infinity needs
+ * the branch, always predicted, as Infinity - Infinity is NaN.
+ */
+function negativePart(x: number): number {
+  return x === Infinity ? 0 : (x - Math.abs(x)) * 0.5
+}
+
+interface ReturnMoments {
+  /** Sample standard deviation of the periodic returns. */
+  std: number
+  mean: number
+  /** Sum of the squared shortfalls of the returns below the risk-free rate per period. */
+  downside: number
+}
+
+/**
+ * Sample standard deviation, mean and downside sum of the simple returns between consecutive
+ * samples (null if an equity at the start of a period is <= 0), computed on the fly instead of
+ * stored: the same terms added in the same order.
+ */
+function returnMoments(equity: Float64Array, rfPerPeriod: number): ReturnMoments | null {
+  const count = equity.length - 1
+  let sum = 0
+  let downside = 0
+  for (let i = 1; i <= count; i++) {
     if (!(equity[i - 1] > 0)) return null
-    r[i - 1] = equity[i] / equity[i - 1] - 1
+    const r = equity[i] / equity[i - 1] - 1
+    sum += r
+    downside += negativePart(r - rfPerPeriod) ** 2
   }
-  return r
+  const m = sum / count
+  let squares = 0
+  for (let i = 1; i <= count; i++) squares += (equity[i] / equity[i - 1] - 1 - m) ** 2
+  return { std: Math.sqrt(squares / (count - 1)), mean: m, downside }
 }
 
 export function computeStatistics(input: StatisticsInput): Statistics {
+  validateEquityCurve(input.equity, input.initialEquity)
+  return computeValidatedStatistics(input, false)
+}
+
+/**
+ * computeStatistics for an equity curve that passed validateEquityCurve (buildReport validates it
+ * once for everything); `benchmarkValidated`: every benchmark close is known to be finite.
+ */
+export function computeValidatedStatistics(input: StatisticsInput, benchmarkValidated: boolean): Statistics {
   const { equity: curve, initialEquity, trades } = input
-  validateEquityCurve(curve, initialEquity)
   const { ts, equity } = curve
   const n = ts.length
   const riskFreeRate = input.riskFreeRate ?? 0
@@ -211,40 +339,31 @@ export function computeStatistics(input: StatisticsInput): Statistics {
   const startTs = ts[0]
   const endTs = ts[n - 1]
   const finalEquity = equity[n - 1]
-  let peakEquity = initialEquity
-  for (let i = 0; i < n; i++) peakEquity = Math.max(peakEquity, equity[i])
   const totalReturn = finalEquity / initialEquity - 1
   const years = (endTs - startTs) / (YEAR_DAYS * DAY_MS)
   const cagr = years === 0 ? null : finalEquity <= 0 ? -1 : (finalEquity / initialEquity) ** (1 / years) - 1
 
-  const dd = input.drawdown ?? drawdownSeries(equity, initialEquity)
-  const periods = drawdownPeriods(dd)
-  let deepest = null as (typeof periods)[number] | null
-  let longestMs = 0
-  for (const p of periods) {
-    if (deepest === null || p.depth < deepest.depth) deepest = p
-    longestMs = Math.max(longestMs, ts[p.recoveryIndex ?? n - 1] - ts[p.peakIndex])
-  }
+  const { peak: peakEquity, deepest, longest: longestMs } =
+    input.drawdown === undefined ? drawdownProfile(equity, initialEquity, ts) : profileOfSeries(input.drawdown, equity, initialEquity, ts)
   const maxDrawdown = deepest?.depth ?? 0
 
   const periodsPerYear = input.periodsPerYear ?? inferPeriodsPerYear(ts)
   const periodsPerYearSource = input.periodsPerYear !== undefined ? 'given' : periodsPerYear === null ? 'none' : 'inferred'
-  const returns = periodicReturns(equity)
   let volatility: number | null = null
   let sharpe: number | null = null
   let sortino: number | null = null
-  if (returns !== null && returns.length >= 2 && periodsPerYear !== null) {
+  if (n >= 3 && periodsPerYear !== null) {
     const rfPerPeriod = (1 + riskFreeRate) ** (1 / periodsPerYear) - 1
-    const std = sampleStd(returns)
-    const excess = mean(returns) - rfPerPeriod
-    let downside = 0
-    // indexed: for-of over a million returns built an iterator result for each
-    for (let i = 0; i < returns.length; i++) downside += Math.min(0, returns[i] - rfPerPeriod) ** 2
-    const downsideDev = Math.sqrt(downside / returns.length)
-    const annualise = Math.sqrt(periodsPerYear)
-    volatility = std * annualise
-    sharpe = ratio('sharpe', excess * annualise, std)
-    sortino = ratio('sortino', excess * annualise, downsideDev)
+    const moments = returnMoments(equity, rfPerPeriod)
+    if (moments !== null) {
+      const { std } = moments
+      const excess = moments.mean - rfPerPeriod
+      const downsideDev = Math.sqrt(moments.downside / (n - 1))
+      const annualise = Math.sqrt(periodsPerYear)
+      volatility = std * annualise
+      sharpe = ratio('sharpe', excess * annualise, std)
+      sortino = ratio('sortino', excess * annualise, downsideDev)
+    }
   }
   const calmar = cagr === null ? null : ratio('calmar', cagr, -maxDrawdown)
 
@@ -315,14 +434,27 @@ export function computeStatistics(input: StatisticsInput): Statistics {
     avgTradePct,
     avgTradeDurationMs: avgDurationMs,
     avgTradeDurationDays: avgDurationMs === null ? null : avgDurationMs / DAY_MS,
-    exposure: exposure(ts, input.position, [...trades, ...(input.openTrades ?? [])]),
+    exposure: exposure(ts, input.position, trades, input.openTrades ?? []),
     exposureSource: input.position !== undefined ? 'position' : 'trades',
-    buyAndHoldReturn: buyAndHoldReturn(input.benchmarkClose),
+    buyAndHoldReturn: buyAndHoldReturn(input.benchmarkClose, benchmarkValidated),
     nonFinite
   }
 }
 
-function exposure(ts: ArrayLike<number>, position: ArrayLike<number> | undefined, trades: readonly Trade[]): number {
+/** The drawdown profile of a drawdown series that the caller passed in. */
+function profileOfSeries(dd: ArrayLike<number>, equity: Float64Array, initialEquity: number, ts: Float64Array): DrawdownProfile {
+  let peak = initialEquity
+  for (let i = 0; i < equity.length; i++) peak = Math.max(peak, equity[i])
+  let deepest: DrawdownPeriod | null = null
+  let longest = 0
+  for (const p of drawdownPeriods(dd)) {
+    if (deepest === null || p.depth < deepest.depth) deepest = p
+    longest = Math.max(longest, ts[p.recoveryIndex ?? ts.length - 1] - ts[p.peakIndex])
+  }
+  return { peak, deepest, longest }
+}
+
+function exposure(ts: Float64Array, position: ArrayLike<number> | undefined, trades: readonly Trade[], openTrades: readonly Trade[]): number {
   const n = ts.length
   let held = 0
   if (position !== undefined) {
@@ -337,7 +469,7 @@ function exposure(ts: ArrayLike<number>, position: ArrayLike<number> | undefined
   }
   // Samples t with entryTs < t <= exitTs of some trade, counted once where trades overlap.
   const delta = new Int32Array(n + 1)
-  for (const t of trades) {
+  for (const t of [...trades, ...openTrades]) {
     delta[upperBound(ts, t.entryTs)]++
     delta[upperBound(ts, t.exitTs)]--
   }
@@ -349,10 +481,12 @@ function exposure(ts: ArrayLike<number>, position: ArrayLike<number> | undefined
   return held / n
 }
 
-function buyAndHoldReturn(close: ArrayLike<number> | undefined): number | null {
+function buyAndHoldReturn(close: ArrayLike<number> | undefined, validated: boolean): number | null {
   if (close === undefined || close.length === 0) return null
-  for (let i = 0; i < close.length; i++) {
-    if (!Number.isFinite(close[i])) throw new ReportInputError('price.close', i, `must be finite, got ${close[i]}`)
+  if (!validated) {
+    for (let i = 0; i < close.length; i++) {
+      if (!Number.isFinite(close[i])) throw new ReportInputError('price.close', i, `must be finite, got ${close[i]}`)
+    }
   }
   if (!(close[0] > 0)) return null
   return close[close.length - 1] / close[0] - 1
