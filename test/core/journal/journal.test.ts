@@ -233,6 +233,23 @@ describe('Journal: batching and durability', () => {
     expect(j.verify(id)).toMatchObject({ ok: true, count: 2 })
   })
 
+  it('takes payloads already encoded as JSON with the same checks and the same chain', () => {
+    const j = open()
+    const id = j.createSession(meta())
+    const a = j.appender(id)
+    const reference = j.createSession(meta({ id: 'sess-ref' }))
+    const r = j.appender(reference)
+    r.append(1, T0, 'bar', { o: 1.5, s: 'x' })
+    a.appendEncoded(1, T0, 'bar', '{"o":1.5,"s":"x"}')
+    expect(a.hash).toBe(r.hash)
+    expect(errorOf(() => a.appendEncoded(3, T0, 'bar', '{}'))).toMatchObject({ code: 'seq-order', expected: 2 })
+    expect(errorOf(() => a.appendEncoded(2, 1.5, 'bar', '{}'))).toMatchObject({ code: 'bad-argument', seq: 2 })
+    expect(errorOf(() => a.appendEncoded(2, T0, 'bar', ''))).toMatchObject({ code: 'bad-payload', seq: 2 })
+    expect(a.lastSeq).toBe(1)
+    a.flush()
+    expect([...j.events(id)].map((e) => e.payload)).toEqual([{ o: 1.5, s: 'x' }])
+  })
+
   it('resumes after reopen from the last stored event, with the same chain as one uninterrupted run', () => {
     const first = Journal.open(join(dir, 'journal.db'))
     const id = first.createSession(meta())
