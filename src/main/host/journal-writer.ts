@@ -106,8 +106,11 @@ export class JournalWriter implements JournalAppender {
     // was not flushed, as an inline appender would.
     this.worker.unref()
     const ready = this.nextReply()
-    if (ready.kind === 'failed') throw new JournalError(ready.code, ready.message, { ...this.where, seq: ready.seq })
-    if (ready.kind !== 'ready') throw this.error('write-failed', `the writer thread answered ${ready.kind} at start`)
+    if (ready.kind !== 'ready') {
+      this.stopThread()
+      if (ready.kind === 'failed') throw new JournalError(ready.code, ready.message, { ...this.where, seq: ready.seq })
+      throw this.error('write-failed', `the writer thread answered ${ready.kind} at start`)
+    }
     this.last = ready.lastSeq
     this.acked = ready.lastSeq
     this.head = ready.head
@@ -163,9 +166,15 @@ export class JournalWriter implements JournalAppender {
       this.inFlight++
       while (this.inFlight > 0) this.apply(this.nextReply())
     } finally {
-      this.isClosed = true
-      this.replies.close()
+      this.stopThread()
     }
+  }
+
+  /** Ends this appender and its thread (which has ended itself after a clean close). */
+  private stopThread(): void {
+    this.isClosed = true
+    this.replies.close()
+    void this.worker.terminate()
   }
 
   /** Hands the buffered events over and waits until the thread has committed all it was given. */
@@ -225,7 +234,7 @@ export class JournalWriter implements JournalAppender {
       if (before !== this.seen) continue
       if (Atomics.wait(this.signal, 0, before, this.replyTimeoutMs) === 'timed-out') {
         this.failure ??= this.error('write-failed', `the journal writer thread did not answer within ${this.replyTimeoutMs} ms (it may have stopped)`)
-        this.isClosed = true
+        this.stopThread()
         throw this.failure
       }
     }
