@@ -46,7 +46,7 @@ const DEFAULT_IN_FLIGHT = 4
 /**
  * A journal appender whose SQLite writes and hash chain run on a thread of their own: this
  * thread only checks and encodes each event (as every appender does) and hands batches over, so
- * a backtest's journal costs it about a third of what it costs with the writes inline. The
+ * a backtest's journal costs it less than half of what it costs with the writes inline. The
  * promises of `JournalAppender` hold: `flush()` and `close()` return once the thread has committed
  * every event appended before them, and `hash` is the chain head after the last append (reading it
  * waits for the thread). Failures of the thread are rethrown here as JournalErrors.
@@ -68,8 +68,8 @@ export class JournalWriter implements JournalAppender {
   private head: string
   private failure: JournalError | null = null
   private isClosed = false
-  private seqs: Float64Array
-  private tss: Float64Array
+  private readonly seqs: Float64Array
+  private readonly tss: Float64Array
   private types: string[] = []
   private payloads: string[] = []
 
