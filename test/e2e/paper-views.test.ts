@@ -5,7 +5,7 @@ import { venueWith } from '../adapters/ccxt/harness'
 import { startTestWorkstation, type TestWorkstation } from '../support/start-workstation'
 import { binanceAgainst } from '../venue/ccxt-loopback'
 import type { EmulatedVenue } from '../venue/emulated-venue'
-import { launchBrowser, type TestBrowser } from './support/browser'
+import { launchBrowser, openApp, type TestBrowser } from './support/browser'
 import { ensureRendererBuilt } from './support/renderer-build'
 
 let venue: EmulatedVenue
@@ -22,8 +22,7 @@ beforeAll(async () => {
   venue = await venueWith({ speed: 10, paused: true })
   server = await startTestWorkstation({ paperExchange: async () => (await binanceAgainst(venue)) as unknown as PaperExchange })
   browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+  await openApp(browser.page, server.url)
 })
 
 afterAll(async () => {
@@ -165,6 +164,8 @@ describe('a paper session’s views update live in the browser', () => {
     const { page } = browser
     await page.click('[data-tab=log]')
     await page.locator('[data-testid=log-list]').waitFor()
+    // lines arrive in pushes; on a loaded machine the grid's may still be on its way
+    await expect.poll(async () => (await logLines(page)).some((l) => l.message.startsWith('grid placed around ')), { timeout: 15_000 }).toBe(true)
     const lines = await logLines(page)
     expect(lines.slice(0, 2)).toEqual([
       { engine: 'grid', message: 'engine grid running: added', at: 'before the first event' },
