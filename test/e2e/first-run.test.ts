@@ -6,7 +6,7 @@ import { createWorkstation, type Workstation } from '../../src/main/host/worksta
 import { startServer } from '../../src/main/transport/ws-server'
 import setupBundles from '../support/global-setup'
 import { ApiClient } from './support/api-client'
-import { launchBrowser, type TestBrowser } from './support/browser'
+import { launchBrowser, openApp, type TestBrowser } from './support/browser'
 import { money } from './support/harness'
 import { ensureRendererBuilt } from './support/renderer-build'
 
@@ -49,8 +49,7 @@ async function open(folder: string): Promise<Opened> {
     await server.close()
     await ws.close()
   })
-  await browser.page.goto(server.url)
-  await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 20_000 })
+  await openApp(browser.page, server.url, 20_000)
   return { ws, browser, api, folder, origin: server.origin }
 }
 

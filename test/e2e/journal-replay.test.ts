@@ -5,7 +5,7 @@ import { startTestWorkstation, type TestWorkstation } from '../support/start-wor
 import { binanceAgainst } from '../venue/ccxt-loopback'
 import type { EmulatedVenue } from '../venue/emulated-venue'
 import { ApiClient } from './support/api-client'
-import { launchBrowser, type TestBrowser } from './support/browser'
+import { launchBrowser, openApp, type TestBrowser } from './support/browser'
 import { ensureRendererBuilt } from './support/renderer-build'
 
 let venue: EmulatedVenue
@@ -20,8 +20,7 @@ beforeAll(async () => {
   server = await startTestWorkstation({ paperExchange: async () => (await binanceAgainst(venue)) as unknown as PaperExchange })
   api = await ApiClient.connect(server.port, server.token)
   browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+  await openApp(browser.page, server.url)
 })
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CommandParams } from '../../src/shared/api'
 import { API_KEY, API_SECRET } from '../adapters/ccxt/harness'
-import { recordSentFrames, sentParams } from './support/browser'
+import { appReady, recordSentFrames, sentParams } from './support/browser'
 import { openWorkstation, type Harness } from './support/harness'
 
 let h: Harness
@@ -21,7 +21,7 @@ beforeAll(async () => {
   await h.api.call('settings.set', { settings: { venueProfiles: PROFILES } })
   // the page reads the settings at start
   await h.page.reload()
-  await h.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+  await appReady(h.page)
   // record every frame the page sends, to check what leaves it
   await recordSentFrames(h.page)
 })

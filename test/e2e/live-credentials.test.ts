@@ -9,7 +9,7 @@ import { exchangeAt } from '../host/fixtures/venue-link'
 import { binanceAgainst } from '../venue/ccxt-loopback'
 import type { EmulatedVenue } from '../venue/emulated-venue'
 import { ApiClient } from './support/api-client'
-import { launchBrowser, type TestBrowser } from './support/browser'
+import { launchBrowser, openApp, type TestBrowser } from './support/browser'
 import { startLiveWorkstation, type LiveTestWorkstation } from './support/live-workstation'
 import { ensureRendererBuilt } from './support/renderer-build'
 
@@ -70,8 +70,7 @@ beforeAll(async () => {
       return send.call(this, data)
     } as typeof WebSocket.prototype.send
   })
-  await browser.page.goto(server.url)
-  await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+  await openApp(browser.page, server.url)
 })
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { recordSentFrames, sentParams } from './support/browser'
+import { appReady, recordSentFrames, sentParams } from './support/browser'
 import { frameColour, MODE_COLOURS, openWorkstation, type Harness } from './support/harness'
 
 let h: Harness
@@ -162,7 +162,7 @@ describe('layout', () => {
     const dragged = (await left.boundingBox())!.width
     expect(dragged).toBeGreaterThan(before + 100)
     await page.reload()
-    await page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor()
+    await appReady(page, 30_000)
     expect(Math.abs((await left.boundingBox())!.width - dragged)).toBeLessThan(2)
   })
 })

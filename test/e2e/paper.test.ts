@@ -5,7 +5,7 @@ import { venueWith } from '../adapters/ccxt/harness'
 import { startTestWorkstation, type TestWorkstation } from '../support/start-workstation'
 import { binanceAgainst } from '../venue/ccxt-loopback'
 import type { EmulatedVenue } from '../venue/emulated-venue'
-import { launchBrowser, type TestBrowser } from './support/browser'
+import { launchBrowser, openApp, type TestBrowser } from './support/browser'
 import { frameColour, MODE_COLOURS } from './support/harness'
 import { ensureRendererBuilt } from './support/renderer-build'
 
@@ -19,8 +19,7 @@ beforeAll(async () => {
   venue = await venueWith({ speed: 5 })
   server = await startTestWorkstation({ paperExchange: async () => (await binanceAgainst(venue)) as unknown as PaperExchange })
   browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+  await openApp(browser.page, server.url)
 })
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { WORKER_SCRIPT } from '../host/harness'
 import { binanceAgainst } from '../venue/ccxt-loopback'
 import type { EmulatedVenue } from '../venue/emulated-venue'
 import { ApiClient } from './support/api-client'
-import { launchBrowser, recordSentFrames, sentParams, type TestBrowser } from './support/browser'
+import { launchBrowser, openApp, recordSentFrames, sentParams, type TestBrowser } from './support/browser'
 import { startLiveWorkstation, type LiveTestWorkstation } from './support/live-workstation'
 import { ensureRendererBuilt } from './support/renderer-build'
 
@@ -64,8 +64,7 @@ beforeAll(async () => {
   })
   api = await ApiClient.connect(server.port, server.token)
   browser = await launchBrowser()
-  await browser.page.goto(server.url)
-  await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+  await openApp(browser.page, server.url)
   // record every frame the page sends, to check what leaves it
   await recordSentFrames(browser.page)
 }, 90_000)

@@ -45,6 +45,17 @@ export async function launchBrowser(viewport = { width: 1600, height: 940 }): Pr
   }
 }
 
+/** Resolves once the app has its host's answer to app.info: the mode badge shows the mode, not "…". */
+export async function appReady(page: Page, timeout = 15_000): Promise<void> {
+  await page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout })
+}
+
+/** Opens the app at `url` and waits until it is ready (see appReady). */
+export async function openApp(page: Page, url: string, timeout = 15_000): Promise<void> {
+  await page.goto(url)
+  await appReady(page, timeout)
+}
+
 /** From now on, records every frame the page sends over its WebSockets (to check what leaves it). */
 export async function recordSentFrames(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { startTestWorkstation, type TestWorkstation } from '../../support/start-workstation'
 import { ApiClient } from './api-client'
-import { launchBrowser, type TestBrowser } from './browser'
+import { launchBrowser, openApp, type TestBrowser } from './browser'
 import { ensureRendererBuilt } from './renderer-build'
 
 export interface Harness {
@@ -22,9 +22,7 @@ export async function openWorkstation(): Promise<Harness> {
   try {
     browser = await launchBrowser()
     api = await ApiClient.connect(server.port, server.token)
-    await browser.page.goto(server.url)
-    // app.info answered: the badge shows the host's mode
-    await browser.page.locator('[data-testid=mode-badge]:not(:text("…"))').waitFor({ timeout: 15_000 })
+    await openApp(browser.page, server.url)
   } catch (err) {
     api?.close()
     await browser?.close()
