@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { PaperExchange } from '../../src/main/host/paper-session'
-import { createWorkstation, type Workstation } from '../../src/main/host/workstation'
+import { createWorkstation, type Workstation, type WorkstationOptions } from '../../src/main/host/workstation'
 import { defaultCaptureFiles } from '../../src/main/transport/app-paths'
 import { startServer } from '../../src/main/transport/ws-server'
 import setupBundles from './global-setup'
@@ -26,16 +25,29 @@ export interface TestWorkstation {
  * The real host and the real WebSocket server in this process, over a fresh temp data folder,
  * the sample data and the hftbacktest spot capture(s), serving the built renderer (`out/renderer`;
  * build it first for browser tests: `npm run build`). The session workers run from the built
- * bundle `out/node/session-worker.js`, built here if it is missing. `paperExchange` points paper
- * sessions at an emulated venue (e.g. `() => binanceAgainst(venue)`) instead of Binance.
+ * bundle `out/node/session-worker.js`, built here if it is missing. `paperExchange` and
+ * `liveExchange` point paper and live sessions at an emulated venue (e.g.
+ * `() => binanceAgainst(venue)`) instead of Binance; `encryptor` stands in for the OS keychain;
+ * `dataFolder` starts on a given folder (a crashed app's journal), which close() leaves in place.
  */
-export async function startTestWorkstation(options: { rendererDir?: string; paperExchange?: () => Promise<PaperExchange> } = {}): Promise<TestWorkstation> {
+export async function startTestWorkstation(
+  options: Pick<WorkstationOptions, 'liveExchange' | 'paperExchange' | 'encryptor'> & { rendererDir?: string; dataFolder?: string; captures?: boolean } = {}
+): Promise<TestWorkstation> {
   const workerScript = join(ROOT, 'out', 'node', 'session-worker.js')
   if (!existsSync(workerScript)) setupBundles()
-  const dataFolder = mkdtempSync(join(tmpdir(), 'theorycraft-ws-'))
+  const own = options.dataFolder === undefined
+  const dataFolder = options.dataFolder ?? mkdtempSync(join(tmpdir(), 'theorycraft-ws-'))
   let workstation: Workstation | null = null
   try {
-    workstation = createWorkstation({ dataFolder, sampleDir: join(ROOT, 'resources', 'sample'), captureFiles: defaultCaptureFiles(ROOT, {}), workerScript, paperExchange: options.paperExchange })
+    workstation = createWorkstation({
+      dataFolder,
+      sampleDir: join(ROOT, 'resources', 'sample'),
+      captureFiles: options.captures === false ? undefined : defaultCaptureFiles(ROOT, {}),
+      workerScript,
+      liveExchange: options.liveExchange,
+      paperExchange: options.paperExchange,
+      encryptor: options.encryptor
+    })
     const server = await startServer({ workstation, host: '127.0.0.1', port: 0, rendererDir: options.rendererDir ?? join(ROOT, 'out', 'renderer') })
     const ws = workstation
     let closing: Promise<void> | null = null
@@ -50,14 +62,14 @@ export async function startTestWorkstation(options: { rendererDir?: string; pape
         closing ??= (async () => {
           await server.close()
           await ws.close()
-          rmSync(dataFolder, { recursive: true, force: true })
+          if (own) rmSync(dataFolder, { recursive: true, force: true })
         })()
         return closing
       }
     }
   } catch (err) {
     await workstation?.close()
-    rmSync(dataFolder, { recursive: true, force: true })
+    if (own) rmSync(dataFolder, { recursive: true, force: true })
     throw err
   }
 }
