@@ -14,6 +14,7 @@ import { importFile } from '../src/main/core/data/import-file'
 import { BUILT_IN_ENGINES } from '../src/main/core/engines/registry'
 import { createRandom } from '../src/main/core/random'
 import { MarketStore } from '../src/main/core/store'
+import { backtestAppender } from '../src/main/host/journal-writer'
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 
@@ -117,13 +118,19 @@ export async function storeBenchmark(rows = 1_000_000): Promise<void> {
     store.close()
 
     const engine = BUILT_IN_ENGINES.get('sma-cross')!
-    const backtest = (series: BarSeries) =>
-      runBacktest({
+    // as `theorycraft backtest --series … --no-journal` runs it: the journal hash on its thread
+    const backtest = (series: BarSeries) => {
+      const journal = backtestAppender(null, 'bench')
+      const result = runBacktest({
         bars: [series],
         markets: [defaultMarket('BENCH/USD')],
         engines: [{ id: 'sma', definition: engine, params: { fast: 20, slow: 100, mode: 'long-short' } }],
-        broker: { currency: 'USD', initialCash: 1_000_000, accountType: 'margin', leverage: 2 }
+        broker: { currency: 'USD', initialCash: 1_000_000, accountType: 'margin', leverage: 2 },
+        journal
       })
+      journal.close('completed', 0)
+      return result
+    }
     const backtestRates: number[] = []
     const loadMs: number[] = []
     let fills = 0

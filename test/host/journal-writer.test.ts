@@ -6,7 +6,7 @@ import { defaultMarket } from '../../src/shared/market'
 import { runBacktest } from '../../src/main/core/backtest/run-backtest'
 import type { BarSeries } from '../../src/main/core/data/bar-series'
 import { BUILT_IN_ENGINES } from '../../src/main/core/engines/registry'
-import { Journal, JournalError, type JournalAppender, type SessionMeta } from '../../src/main/core/journal'
+import { HashOnlyJournal, Journal, JournalError, type JournalAppender, type SessionMeta } from '../../src/main/core/journal'
 import { createRandom } from '../../src/main/core/random'
 import { JournalWriter } from '../../src/main/host/journal-writer'
 
@@ -196,5 +196,59 @@ describe('journal writer thread', () => {
     expect(() => new JournalWriter({ script: SCRIPT, path: journal.path, sessionId: 'nope' })).toThrow(JournalError)
     expect(() => new JournalWriter({ script: SCRIPT, path: journal.path, sessionId: 'nope' })).toThrow(/nope/)
     expect(() => new JournalWriter({ script: join(dir, 'missing.js'), path: journal.path, sessionId: 's' })).toThrow(/writer thread/)
+  })
+
+  it('journals what the tape does not carry with the text JSON.stringify gives it', () => {
+    class Quote {
+      constructor(
+        readonly bid: number,
+        readonly ask: number
+      ) {}
+    }
+    const payloads = [
+      { type: 'MetricRecorded', at: new Date(Date.UTC(2024, 0, 2)), value: 1 },
+      { type: 'MetricRecorded', quote: new Quote(1.5, 1.6), list: [undefined, () => 0, 'x'] },
+      { type: 'MetricRecorded', name: 'naïve "quoted"\n', value: -0, missing: undefined, nan: NaN }
+    ]
+    const reference = open('ref.sqlite')
+    reference.createSession(meta('s'))
+    const inline = reference.appender('s')
+    const journal = open('j.sqlite')
+    journal.createSession(meta('s'))
+    const w = writer(journal, 's', { batchSize: 2 })
+    payloads.forEach((p, i) => {
+      inline.append(i + 1, 1_000 + i, p.type, p)
+      w.append(i + 1, 1_000 + i, p.type, p)
+    })
+    inline.flush()
+    w.flush()
+    expect([...journal.events('s')]).toEqual([...reference.events('s')])
+    expect([...journal.events('s')].map((e) => e.payload)).toEqual(payloads.map((p) => JSON.parse(JSON.stringify(p))))
+    expect(w.hash).toBe(inline.hash)
+  })
+
+  it('without a journal, extends the same hash chain on the thread', () => {
+    const series = bars(5_000)
+    const reference = backtestInto(new HashOnlyJournal('s'), series)
+    const threaded = new JournalWriter({ script: SCRIPT, path: null, sessionId: 's', batchSize: 97, maxInFlight: 2 })
+    writers.push(threaded)
+    expect(backtestInto(threaded, series)).toBe(reference)
+    expect(threaded.closed).toBe(true)
+    expect(() => threaded.append(1, 1, 'MetricRecorded', event(1))).toThrow(/hash-only journal, session s: appender is closed/)
+  })
+
+  it('without a journal, refuses a bad append on the calling thread and goes on', () => {
+    const reference = new HashOnlyJournal('s')
+    const w = new JournalWriter({ script: SCRIPT, path: null, sessionId: 's', batchSize: 3 })
+    writers.push(w)
+    for (let seq = 1; seq <= 10; seq++) {
+      reference.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+      w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+    }
+    expect(() => w.append(12, 1_012, 'MetricRecorded', event(12))).toThrow(/expected 11/)
+    expect(() => w.append(11, 1.5, 'MetricRecorded', event(11))).toThrow(/ts must be an integer/)
+    expect(() => w.append(11, 1_011, 'MetricRecorded', { big: 1n })).toThrow(/seq 11 \(MetricRecorded\): payload is not JSON-serialisable/)
+    expect(w.hash).toBe(reference.hash)
+    expect(w.lastSeq).toBe(10)
   })
 })

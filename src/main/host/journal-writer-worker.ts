@@ -1,16 +1,21 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { EncodedAppender } from '../core/journal/appender'
 import { JournalError } from '../core/journal/errors'
+import { EventTapeReader } from '../core/journal/event-tape'
+import { HashOnlyJournal } from '../core/journal/hash-only'
 import type { Journal } from '../core/journal/journal'
 import type { FromWriter, ToWriter, WriterThreadData } from './journal-writer'
 
 /**
- * Entry of a journal writer thread (bundled to out/node/journal-writer.js): appends the batches
- * the main thread encoded to one session, one transaction per batch, and answers each one on the
- * reply port with the chain head, bumping the shared signal the main thread waits on.
+ * Entry of a journal writer thread (bundled to out/node/journal-writer.js): reads the event tapes
+ * the main thread wrote, appends their JSON to one session, one transaction per batch (or only
+ * extends the hash chain when there is no journal), and answers each batch on the reply port
+ * with the chain head, bumping the shared signal the main thread waits on.
  */
 const { path, sessionId, replies, signal } = workerData as WriterThreadData
 const counter = new Int32Array(signal)
+const journalName = path === null ? 'hash-only journal' : `journal ${path}`
+const tape = new EventTapeReader()
 
 function reply(message: FromWriter): void {
   replies.postMessage(message)
@@ -20,20 +25,25 @@ function reply(message: FromWriter): void {
 
 function failed(err: unknown): FromWriter {
   if (err instanceof JournalError) return { kind: 'failed', code: err.code, message: err.message, seq: err.seq }
-  return { kind: 'failed', code: 'write-failed', message: `journal ${path}, session ${sessionId}: writer thread: ${err instanceof Error ? err.message : String(err)}` }
+  return { kind: 'failed', code: 'write-failed', message: `${journalName}, session ${sessionId}: writer thread: ${err instanceof Error ? err.message : String(err)}` }
 }
 
 let journal: Journal | null = null
 let appender: EncodedAppender | null = null
+let open = false
 // after a failure every later message gets the same answer: nothing more is written
 let failure: FromWriter | null = null
 
 try {
-  // loaded here, not imported above: a failure to load SQLite is answered like any other
-  const { Journal } = await import('../core/journal/journal')
-  journal = Journal.open(path)
-  // batches are committed when they arrive, never by size
-  appender = journal.appender(sessionId, { batchSize: 1_000_000 })
+  if (path === null) appender = new HashOnlyJournal(sessionId)
+  else {
+    // loaded here, not imported above: a failure to load SQLite is answered like any other
+    const { Journal } = await import('../core/journal/journal')
+    journal = Journal.open(path)
+    // batches are committed when they arrive, never by size
+    appender = journal.appender(sessionId, { batchSize: 1_000_000 })
+  }
+  open = true
   reply({ kind: 'ready', lastSeq: appender.lastSeq, head: appender.hash })
 } catch (err) {
   failure = failed(err)
@@ -43,23 +53,24 @@ try {
 }
 
 function handle(message: ToWriter): void {
-  if (failure !== null || appender === null || journal === null) {
-    reply(failure ?? { kind: 'failed', code: 'closed', message: `journal ${path}, session ${sessionId}: the writer thread has closed` })
+  if (failure !== null || appender === null || !open) {
+    reply(failure ?? { kind: 'failed', code: 'closed', message: `${journalName}, session ${sessionId}: the writer thread has closed` })
     return
   }
   try {
     if (message.kind === 'rows') {
-      const { seq, ts, type, payload } = message
-      for (let i = 0; i < type.length; i++) appender.appendEncoded(seq[i], ts[i], type[i], payload[i])
+      const target = appender
+      tape.read(message.batch, (seq, ts, type, json) => target.appendEncoded(seq, ts, type, json))
       appender.flush()
       reply({ kind: 'acked', lastSeq: appender.lastSeq, head: appender.hash })
       return
     }
     appender.close(message.status, message.endedAt)
     const closed: FromWriter = { kind: 'closed', lastSeq: appender.lastSeq, head: appender.hash }
-    journal.close()
+    journal?.close()
     journal = null
     appender = null
+    open = false
     reply(closed)
     // nothing is left to do: with both ports closed the thread ends
     replies.close()

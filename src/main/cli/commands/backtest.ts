@@ -275,7 +275,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
         startedAt
       })
     : null
-  const appender = journal && sessionId ? backtestAppender(journal, sessionId) : null
+  const appender = backtestAppender(journal, sessionId ?? `backtest-${seed}`)
   const runProgress = new ProgressLine('backtest', 'events')
   let result: BacktestResult
   try {
@@ -315,9 +315,9 @@ export async function backtestCommand(argv: string[]): Promise<number> {
       warnings: data.warnings,
       onProgress: (done, total) => runProgress.update(done, total)
     })
-    appender?.close('completed', Date.now())
+    appender.close('completed', Date.now())
   } catch (err) {
-    appender?.close('failed', Date.now())
+    appender.close('failed', Date.now())
     if (err instanceof ParamError) throw new CliError(`backtest: engine ${definition.name}: ${err.message}`)
     throw err
   } finally {

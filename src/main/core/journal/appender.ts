@@ -46,7 +46,7 @@ export function encodeAppend(
   type: string,
   payload: unknown
 ): string {
-  checkEnvelope(where, expected, seq, ts, type)
+  checkAppend(where, expected, seq, ts, type)
   let json: string | undefined
   try {
     json = JSON.stringify(payload)
@@ -67,7 +67,7 @@ export function encodeAppend(
 }
 
 /** The checks every append makes before its payload is encoded. */
-function checkEnvelope(where: { path?: string; sessionId: string }, expected: number, seq: number, ts: number, type: string): void {
+export function checkAppend(where: { path?: string; sessionId: string }, expected: number, seq: number, ts: number, type: string): void {
   if (seq !== expected) {
     throw new JournalSeqError(
       `${locate(where)}: append got seq ${String(seq)} but expected ${expected} (previous seq + 1)`,
@@ -89,7 +89,7 @@ function checkEnvelope(where: { path?: string; sessionId: string }, expected: nu
 
 /** The checks of `encodeAppend` for a payload that arrives as JSON text. */
 export function checkEncodedAppend(where: { path?: string; sessionId: string }, expected: number, seq: number, ts: number, type: string, json: string): void {
-  checkEnvelope(where, expected, seq, ts, type)
+  checkAppend(where, expected, seq, ts, type)
   if (typeof json !== 'string' || json.length === 0) {
     throw new JournalError('bad-payload', `${locate(where)}, seq ${seq} (${type}): payload must be JSON text`, { ...where, seq })
   }

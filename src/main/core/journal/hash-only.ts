@@ -1,5 +1,5 @@
-import type { EndStatus, JournalAppender } from './appender'
-import { encodeAppend } from './appender'
+import type { EncodedAppender, EndStatus } from './appender'
+import { checkEncodedAppend, encodeAppend } from './appender'
 import { JournalError } from './errors'
 import { chainHash, genesisHash } from './hash'
 
@@ -7,7 +7,7 @@ import { chainHash, genesisHash } from './hash'
  * The journal's hash chain without storage: for runs that do not journal to disk but still
  * report a journal hash. Same checks and the same hashes as a SQLite-backed appender.
  */
-export class HashOnlyJournal implements JournalAppender {
+export class HashOnlyJournal implements EncodedAppender {
   readonly sessionId: string
   private readonly where: { sessionId: string }
   private head: string
@@ -53,6 +53,13 @@ export class HashOnlyJournal implements JournalAppender {
   append(seq: number, ts: number, type: string, payload: unknown): void {
     this.ensureOpen()
     const json = encodeAppend(this.where, this.last + 1, seq, ts, type, payload)
+    this.head = chainHash(this.head, seq, ts, type, json)
+    this.last = seq
+  }
+
+  appendEncoded(seq: number, ts: number, type: string, json: string): void {
+    this.ensureOpen()
+    checkEncodedAppend(this.where, this.last + 1, seq, ts, type, json)
     this.head = chainHash(this.head, seq, ts, type, json)
     this.last = seq
   }
