@@ -316,7 +316,7 @@ export class Account implements AccountView {
 
   private reservedQuote(exclude?: string): number {
     let used = 0
-    for (const o of this.orders.openViews()) {
+    for (const { view: o } of this.orders.openRecords()) {
       if (o.side !== 'buy' || !holds(o, exclude)) continue
       used +=
         o.cost !== null && o.filled === 0
@@ -328,7 +328,7 @@ export class Account implements AccountView {
 
   private reservedBase(symbol: string, exclude?: string): number {
     let used = 0
-    for (const o of this.orders.openViews()) {
+    for (const { view: o } of this.orders.openRecords()) {
       if (o.side !== 'sell' || o.symbol !== symbol || !holds(o, exclude)) continue
       const ref = this.refPrice(o)
       used +=
@@ -349,7 +349,7 @@ export class Account implements AccountView {
 
   private openOrderExposure(): number {
     let total = 0
-    for (const o of this.orders.openViews()) {
+    for (const { view: o } of this.orders.openRecords()) {
       if (holds(o)) total += o.cost !== null && o.filled === 0 ? o.cost : o.remaining * this.refPrice(o)
     }
     return total

@@ -37,7 +37,8 @@ function makeView(
   remaining: number,
   average: number | null,
   submittedAt: number,
-  updatedAt: number
+  updatedAt: number,
+  amount = o.amount
 ): OrderView {
   return Object.freeze({
     clientOrderId: o.clientOrderId,
@@ -45,7 +46,7 @@ function makeView(
     symbol: o.symbol,
     type: o.type,
     side: o.side,
-    amount: o.amount,
+    amount,
     price: o.price,
     stopPrice: o.stopPrice,
     timeInForce: o.timeInForce,
@@ -120,9 +121,12 @@ export class OrderTracker {
     return out
   }
 
-  /** The open orders themselves, without building a list (for per-fill sums). */
-  *openViews(): IterableIterator<OrderView> {
-    for (const record of this.open.values()) yield record.view
+  /**
+   * The open orders without building a list (for per-fill sums), each as `{ view }`: a Map's own
+   * iterator, which optimised loops run without allocating (a generator allocates per order).
+   */
+  openRecords(): IterableIterator<{ readonly view: OrderView }> {
+    return this.open.values()
   }
 
   *all(): IterableIterator<OrderView> {
@@ -154,8 +158,7 @@ export class OrderTracker {
     const remaining = status === 'filled' ? 0 : event.remaining
     // an order sized by cost learns its base amount from its fills
     const amount = current.cost !== null && current.amount === 0 ? addAmounts(filled, remaining) : current.amount
-    const request = amount === current.amount ? current : { ...current, amount }
-    return this.store(record, makeView(request, current.id, status, filled, remaining, average, current.submittedAt, event.ts))
+    return this.store(record, makeView(current, current.id, status, filled, remaining, average, current.submittedAt, event.ts, amount))
   }
 
   private store(record: OrderRecord, view: OrderView): OrderView {
