@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { EncodedAppender } from '../core/journal/appender'
 import { JournalError } from '../core/journal/errors'
-import { EventTapeReader } from '../core/journal/event-tape'
+import { EventTapeReader, rowJson } from '../core/journal/event-tape'
 import { HashOnlyJournal } from '../core/journal/hash-only'
 import type { Journal } from '../core/journal/journal'
 import type { FromWriter, ToWriter, WriterThreadData } from './journal-writer'
@@ -29,7 +29,7 @@ function failed(err: unknown): FromWriter {
 }
 
 let journal: Journal | null = null
-let appender: EncodedAppender | null = null
+let appender: EncodedAppender | HashOnlyJournal | null = null
 let open = false
 // after a failure every later message gets the same answer: nothing more is written
 let failure: FromWriter | null = null
@@ -60,7 +60,9 @@ function handle(message: ToWriter): void {
   try {
     if (message.kind === 'rows') {
       const target = appender
-      tape.read(message.batch, (seq, ts, type, json) => target.appendEncoded(seq, ts, type, json))
+      // without a journal the rows are hashed as bytes: no string is made for them
+      if (target instanceof HashOnlyJournal) tape.read(message.batch, (row) => target.appendBytes(row))
+      else tape.read(message.batch, (row) => target.appendEncoded(row.seq, row.ts, row.type, rowJson(row)))
       appender.flush()
       reply({ kind: 'acked', lastSeq: appender.lastSeq, head: appender.hash })
       return

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { EventTapeReader, EventTapeWriter, type EventTapeBatch } from '../../../src/main/core/journal/event-tape'
+import { EventTapeReader, EventTapeWriter, rowJson, type EventTapeBatch } from '../../../src/main/core/journal/event-tape'
+import { chainHash, chainHashBytes, genesisHash } from '../../../src/main/core/journal/hash'
+import { HashOnlyJournal } from '../../../src/main/core/journal/hash-only'
 import { createRandom } from '../../../src/main/core/random'
 
 interface Row {
@@ -11,7 +13,7 @@ interface Row {
 
 function readAll(reader: EventTapeReader, batch: EventTapeBatch): Row[] {
   const rows: Row[] = []
-  reader.read(batch, (seq, ts, type, json) => rows.push({ seq, ts, type, json }))
+  reader.read(batch, (row) => rows.push({ seq: row.seq, ts: row.ts, type: row.type, json: rowJson(row) }))
   return rows
 }
 
@@ -180,5 +182,34 @@ describe('event tape', () => {
     expect(() => readAll(new EventTapeReader(), damaged)).toThrow(/record 0 starts with tag 99/)
     const extra = { ...batch, tags: new Uint8Array([...batch.tags, 3]) }
     expect(() => readAll(new EventTapeReader(), extra)).toThrow(/1 bytes after the last record/)
+  })
+
+  it('hashes rows where they lie to the chain of their JSON text, for any type and seq', () => {
+    const writer = new EventTapeWriter()
+    const types = ['OrderFilled', 'Тип события', 'T'.repeat(600), 'x']
+    const payloads = [{ a: 1 }, { s: 'é"\\' }, [1, null, 'b'], { deep: { er: [{ x: 1e21 }] } }]
+    payloads.forEach((p, i) => writer.append(i + 1, -5 + i * 1e12, types[i]!, p))
+    let bytesHead = genesisHash()
+    let textHead = genesisHash()
+    const inline = new HashOnlyJournal('s')
+    const fromRows = new HashOnlyJournal('s')
+    new EventTapeReader().read(writer.take(), (row) => {
+      bytesHead = chainHashBytes(bytesHead, row)
+      textHead = chainHash(textHead, row.seq, row.ts, row.type, JSON.stringify(payloads[row.seq - 1]))
+      expect(bytesHead).toBe(textHead)
+      inline.append(row.seq, row.ts, row.type, payloads[row.seq - 1])
+      fromRows.appendBytes(row)
+    })
+    expect(fromRows.hash).toBe(inline.hash)
+    expect(fromRows.lastSeq).toBe(4)
+  })
+
+  it('grows its row buffer for a payload larger than it', () => {
+    const big = { list: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `n${i}`, v: i / 7 })) }
+    const writer = new EventTapeWriter()
+    writer.append(1, 1, 'Big', big)
+    writer.append(2, 2, 'Small', { ok: true })
+    const rows = readAll(new EventTapeReader(), writer.take())
+    expect(rows.map((r) => r.json)).toEqual([JSON.stringify(big), '{"ok":true}'])
   })
 })

@@ -290,46 +290,83 @@ function isShortAscii(s: string): boolean {
   return true
 }
 
-/** Buffer's own latin1 decoder, without `toString`'s argument handling (ASCII decodes alike). */
-interface LatinBuffer extends Buffer {
+/** Buffer's own methods, without `write`/`toString`'s argument handling. */
+interface RawBuffer extends Buffer {
   latin1Slice(start: number, end: number): string
+  utf8Slice(start: number, end: number): string
+  utf8Write(text: string, offset: number): number
+}
+
+/** Bytes kept free before each row's JSON, for a caller that writes a prefix there (the hash chain's). */
+export const ROW_PREFIX_ROOM = 512
+const INITIAL_ROW_BYTES = 1 << 16
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COMMA = 0x2c
+
+/**
+ * One record read from a tape: its payload is the UTF-8 JSON at `bytes[start, end)`, with
+ * ROW_PREFIX_ROOM free bytes before `start`. The same object and bytes are reused for the next
+ * record, so a visitor takes what it needs before it returns.
+ */
+export interface TapeRow {
+  seq: number
+  ts: number
+  type: string
+  bytes: RawBuffer
+  start: number
+  end: number
+}
+
+/** A row's payload as text. */
+export function rowJson(row: TapeRow): string {
+  return row.bytes.utf8Slice(row.start, row.end)
 }
 
 /**
- * Reads batches in the order they were taken, keeping the writer's key table, and gives each
- * record with its payload as the JSON text `JSON.stringify` writes for it.
+ * Reads batches in the order they were taken, keeping the writer's key table, and writes each
+ * record's payload as the bytes of the text `JSON.stringify` gives it (no strings are built for
+ * it, so a thread that only hashes the rows never makes any).
  */
 export class EventTapeReader {
-  /** each key as JSON followed by a colon, by id */
-  private readonly keys: string[] = []
+  /** each key as the UTF-8 of its JSON and a colon, by id */
+  private readonly keys: Uint8Array[] = []
   /** each key as a string, by id (record types are keys) */
   private readonly names: string[] = []
   private tags: Uint8Array = new Uint8Array(0)
-  private text = Buffer.alloc(0) as LatinBuffer
+  private text = Buffer.alloc(0) as RawBuffer
   private nums: Float64Array = new Float64Array(0)
   private strings: string[] = []
   private t = 0
   private n = 0
+  private out = Buffer.allocUnsafe(INITIAL_ROW_BYTES) as RawBuffer
+  private o = 0
+  private readonly row: TapeRow = { seq: 0, ts: 0, type: '', bytes: this.out, start: ROW_PREFIX_ROOM, end: ROW_PREFIX_ROOM }
 
-  read(batch: EventTapeBatch, visit: (seq: number, ts: number, type: string, json: string) => void): void {
+  read(batch: EventTapeBatch, visit: (row: TapeRow) => void): void {
     for (const k of batch.keys) {
       this.names.push(k)
-      this.keys.push(`${JSON.stringify(k)}:`)
+      this.keys.push(Buffer.from(`${JSON.stringify(k)}:`, 'utf8'))
     }
     this.tags = batch.tags
-    this.text = Buffer.from(batch.tags.buffer, batch.tags.byteOffset, batch.tags.byteLength) as LatinBuffer
+    this.text = Buffer.from(batch.tags.buffer, batch.tags.byteOffset, batch.tags.byteLength) as RawBuffer
     this.nums = batch.nums
     this.strings = batch.strings
     this.t = 0
     this.n = 0
+    const row = this.row
     for (let r = 0; r < batch.records; r++) {
       const tag = this.tags[this.t++]
-      const seq = this.nums[this.n++]!
-      const ts = this.nums[this.n++]!
-      const type = this.typeName()
-      if (tag === RECORD) visit(seq, ts, type, this.value())
-      else if (tag === RAW_RECORD) visit(seq, ts, type, this.strings[this.nums[this.n++]!]!)
+      row.seq = this.nums[this.n++]!
+      row.ts = this.nums[this.n++]!
+      row.type = this.typeName()
+      this.o = ROW_PREFIX_ROOM
+      if (tag === RECORD) this.value()
+      else if (tag === RAW_RECORD) this.utf8(this.strings[this.nums[this.n++]!]!)
       else throw new Error(`event tape: record ${r} starts with tag ${String(tag)}`)
+      row.bytes = this.out
+      row.end = this.o
+      visit(row)
     }
     if (this.t !== this.tags.length) throw new Error(`event tape: ${this.tags.length - this.t} bytes after the last record`)
   }
@@ -347,44 +384,111 @@ export class EventTapeReader {
     return id
   }
 
-  private value(): string {
+  private value(): void {
     const tag = this.tags[this.t++]
     switch (tag) {
       case NUMBER: {
         const x = this.nums[this.n++]!
-        return Number.isFinite(x) ? String(x) : 'null'
+        this.ascii(Number.isFinite(x) ? String(x) : 'null')
+        return
       }
-      case STRING: {
-        const len = this.tags[this.t]! | (this.tags[this.t + 1]! << 8)
-        const start = this.t + 2
-        this.t = start + len
-        return JSON.stringify(this.text.latin1Slice(start, start + len))
-      }
+      case STRING:
+        this.inlineString()
+        return
       case SIDE_STRING:
-        return JSON.stringify(this.strings[this.nums[this.n++]!])
+        this.utf8(JSON.stringify(this.strings[this.nums[this.n++]!]))
+        return
       case TRUE:
-        return 'true'
+        this.ascii('true')
+        return
       case FALSE:
-        return 'false'
+        this.ascii('false')
+        return
       case NULL:
-        return 'null'
-      case ARRAY: {
-        let out = '['
-        for (let first = true; this.tags[this.t] !== END; first = false) out += first ? this.value() : `,${this.value()}`
-        this.t++
-        return `${out}]`
-      }
-      case OBJECT: {
-        let out = '{'
+        this.ascii('null')
+        return
+      case ARRAY:
+        this.byte(0x5b)
         for (let first = true; this.tags[this.t] !== END; first = false) {
-          const key = this.tags[this.t++] === KEY ? this.keys[this.keyId()]! : `${JSON.stringify(this.strings[this.nums[this.n++]!])}:`
-          out += first ? key + this.value() : `,${key}${this.value()}`
+          if (!first) this.byte(COMMA)
+          this.value()
         }
         this.t++
-        return `${out}}`
-      }
+        this.byte(0x5d)
+        return
+      case OBJECT:
+        this.byte(0x7b)
+        for (let first = true; this.tags[this.t] !== END; first = false) {
+          if (!first) this.byte(COMMA)
+          if (this.tags[this.t++] === KEY) this.bytes(this.keys[this.keyId()]!)
+          else this.utf8(`${JSON.stringify(this.strings[this.nums[this.n++]!])}:`)
+          this.value()
+        }
+        this.t++
+        this.byte(0x7d)
+        return
       default:
         throw new Error(`event tape: unknown tag ${String(tag)} at byte ${this.t - 1}`)
     }
+  }
+
+  /** An ASCII string from the tag bytes, quoted; one that needs escapes goes through JSON.stringify. */
+  private inlineString(): void {
+    const tags = this.tags
+    const len = tags[this.t]! | (tags[this.t + 1]! << 8)
+    const start = this.t + 2
+    const end = start + len
+    this.t = end
+    for (let i = start; i < end; i++) {
+      const c = tags[i]!
+      if (c < 0x20 || c === QUOTE || c === BACKSLASH) {
+        this.ascii(JSON.stringify(this.text.latin1Slice(start, end)))
+        return
+      }
+    }
+    this.ensure(len + 2)
+    const out = this.out
+    let o = this.o
+    out[o++] = QUOTE
+    for (let i = start; i < end; i++) out[o++] = tags[i]!
+    out[o++] = QUOTE
+    this.o = o
+  }
+
+  private ascii(s: string): void {
+    this.ensure(s.length)
+    const out = this.out
+    let o = this.o
+    for (let i = 0; i < s.length; i++) out[o++] = s.charCodeAt(i)
+    this.o = o
+  }
+
+  private utf8(s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    this.ensure(3 * s.length)
+    this.o += this.out.utf8Write(s, this.o)
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.ensure(b.length)
+    const out = this.out
+    let o = this.o
+    for (let i = 0; i < b.length; i++) out[o++] = b[i]!
+    this.o = o
+  }
+
+  private byte(b: number): void {
+    this.ensure(1)
+    this.out[this.o++] = b
+  }
+
+  private ensure(extra: number): void {
+    if (this.o + extra > this.out.length) this.grow(extra)
+  }
+
+  private grow(extra: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.o + extra)) as RawBuffer
+    this.out.copy(bigger, 0, 0, this.o)
+    this.out = bigger
   }
 }

@@ -1,13 +1,13 @@
-import type { EncodedAppender, EndStatus } from './appender'
-import { checkEncodedAppend, encodeAppend } from './appender'
+import type { EndStatus, JournalAppender } from './appender'
+import { checkAppend, encodeAppend } from './appender'
 import { JournalError } from './errors'
-import { chainHash, genesisHash } from './hash'
+import { chainHash, chainHashBytes, genesisHash, type PayloadBytes } from './hash'
 
 /**
  * The journal's hash chain without storage: for runs that do not journal to disk but still
  * report a journal hash. Same checks and the same hashes as a SQLite-backed appender.
  */
-export class HashOnlyJournal implements EncodedAppender {
+export class HashOnlyJournal implements JournalAppender {
   readonly sessionId: string
   private readonly where: { sessionId: string }
   private head: string
@@ -57,11 +57,12 @@ export class HashOnlyJournal implements EncodedAppender {
     this.last = seq
   }
 
-  appendEncoded(seq: number, ts: number, type: string, json: string): void {
+  /** Appends a row whose payload is already JSON bytes (read from an event tape). */
+  appendBytes(row: PayloadBytes): void {
     this.ensureOpen()
-    checkEncodedAppend(this.where, this.last + 1, seq, ts, type, json)
-    this.head = chainHash(this.head, seq, ts, type, json)
-    this.last = seq
+    checkAppend(this.where, this.last + 1, row.seq, row.ts, row.type)
+    this.head = chainHashBytes(this.head, row)
+    this.last = row.seq
   }
 
   flush(): void {

@@ -20,6 +20,29 @@ export function chainHash(prev: string, seq: number, ts: number, type: string, p
   return hash('sha256', `${prev}\n${seq}\n${ts}\n${type}\n${payloadJson}`, 'hex')
 }
 
+/** A row whose payload is UTF-8 JSON at `bytes[start, end)`, with free bytes before `start`. */
+export interface PayloadBytes {
+  seq: number
+  ts: number
+  type: string
+  bytes: Buffer & { utf8Write(text: string, offset: number): number; utf8Slice(start: number, end: number): string }
+  start: number
+  end: number
+}
+
+/**
+ * The hash after `row`, the same as `chainHash(prev, seq, ts, type, payload)`: the prefix is
+ * written into the free bytes before the payload and the bytes are hashed where they lie.
+ */
+export function chainHashBytes(prev: string, row: PayloadBytes): string {
+  const prefix = `${prev}\n${row.seq}\n${row.ts}\n${row.type}\n`
+  const length = Buffer.byteLength(prefix, 'utf8')
+  if (length > row.start) return chainHash(prev, row.seq, row.ts, row.type, row.bytes.utf8Slice(row.start, row.end))
+  const from = row.start - length
+  row.bytes.utf8Write(prefix, from)
+  return hash('sha256', new Uint8Array(row.bytes.buffer, row.bytes.byteOffset + from, row.end - from), 'hex')
+}
+
 /** Buffer's own methods behind write() and toString(), without their argument handling. */
 interface RawBuffer extends Buffer {
   utf8Write(text: string, offset: number): number
