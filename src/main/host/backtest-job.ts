@@ -37,7 +37,8 @@ export async function runBacktestJob(job: BacktestJob, onProgress: (done: number
       dataFingerprint: data.fingerprint,
       startedAt: Date.now()
     })
-    const appender = backtestAppender(journal, sessionId ?? job.runId)
+    // Without a journal this is a sweep, one run per core: the hash chain stays on the run's thread.
+    const appender = journal && sessionId ? backtestAppender(journal, sessionId) : null
     try {
       const started = performance.now()
       const result = runBacktest({
@@ -61,10 +62,10 @@ export async function runBacktestJob(job: BacktestJob, onProgress: (done: number
         warnings: data.warnings,
         onProgress: (done, total) => onProgress(done, total, performance.now() - started)
       })
-      appender.close('completed', Date.now())
+      appender?.close('completed', Date.now())
       return { summary: runSummary(job.runId, definition.name, job.params, result.report), report: result.report, events: result.events }
     } catch (err) {
-      appender.close('failed', Date.now())
+      appender?.close('failed', Date.now())
       throw err
     }
   } finally {

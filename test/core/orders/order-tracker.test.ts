@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidOrderTransition } from '../../../src/main/core/orders/order-state-machine'
-import { OrderTracker, OrderTrackerError } from '../../../src/main/core/orders/order-tracker'
+import { addAmounts, OrderTracker, OrderTrackerError } from '../../../src/main/core/orders/order-tracker'
+import { createRandom } from '../../../src/main/core/random'
 import type { BrokerEvent, FillEvent } from '../../../src/shared/broker-events'
 import type { OrderRequest } from '../../../src/shared/orders'
 
@@ -146,5 +147,34 @@ describe('order tracker', () => {
     const t = new OrderTracker()
     const view = t.apply(submitted())!
     expect(Object.isFrozen(view)).toBe(true)
+  })
+})
+
+describe('addAmounts', () => {
+  const reference = (a: number, b: number) => Number((a + b).toPrecision(15))
+
+  it('equals toPrecision(15)-and-parse on fill-like sums, noisy sums and random doubles', () => {
+    const rnd = createRandom(17)
+    const wrong: string[] = []
+    const check = (a: number, b: number) => {
+      if (!Object.is(addAmounts(a, b), reference(a, b))) wrong.push(`${a} + ${b}: ${addAmounts(a, b)} ≠ ${reference(a, b)}`)
+    }
+    for (let i = 0; i < 300_000; i++) {
+      const decimals = Math.floor(rnd() * 10)
+      const a = Math.floor(rnd() * 1e9) / 10 ** decimals
+      const b = Math.floor(rnd() * 1e9) / 10 ** decimals
+      check(a, b)
+      check(a, -b)
+      check(a / 3, b / 7)
+      check((rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20), (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20))
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('equals it at powers of ten, 15-digit boundaries and odd values', () => {
+    const values = [0, -0, 1e-7, 9.99999999999999e-8, 1e14, 1e15, 99999999999999.9, 999999999999999, 100000000000000.1, 0.1, 0.2, 1 - 1e-16, 1e-300, NaN, Infinity]
+    for (let k = -8; k <= 16; k++) for (const f of [1, 1 - 1e-15, 1 + 1e-15, 1 - 5e-16, 1 + 2e-15, 0.99999999999999]) values.push(10 ** k * f)
+    for (const a of values) for (const b of [0, 0.1, 1e-15, -1e-15, 2e-14]) expect(Object.is(addAmounts(a, b), reference(a, b)), `${a} + ${b}`).toBe(true)
+    expect(addAmounts(0.1, 0.2)).toBe(0.3)
   })
 })
