@@ -204,6 +204,19 @@ describe('event tape', () => {
     expect(fromRows.lastSeq).toBe(4)
   })
 
+  it('does not keep a huge batch\'s buffers for the batches after it', () => {
+    const writer = new EventTapeWriter()
+    writer.append(1, 1, 'Huge', { values: Array.from({ length: 1_200_000 }, (_, i) => i / 3), name: 'x'.repeat(60_000) })
+    const huge = writer.take()
+    expect(huge.nums.length).toBeGreaterThan(1_200_000)
+    writer.append(2, 2, 'Small', { ok: true })
+    const small = writer.take()
+    expect(small.nums.buffer.byteLength).toBeLessThan(1 << 20)
+    const reader = new EventTapeReader()
+    expect(readAll(reader, huge)[0]!.json).toHaveLength(JSON.stringify({ values: Array.from({ length: 1_200_000 }, (_, i) => i / 3), name: 'x'.repeat(60_000) }).length)
+    expect(readAll(reader, small).map((r) => r.json)).toEqual(['{"ok":true}'])
+  })
+
   it('grows its row buffer for a payload larger than it', () => {
     const big = { list: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `n${i}`, v: i / 7 })) }
     const writer = new EventTapeWriter()

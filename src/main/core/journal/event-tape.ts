@@ -32,6 +32,9 @@ const MAX_KEYS = 0x10000
 const MAX_DEPTH = 64
 const INITIAL_TAG_BYTES = 1 << 16
 const INITIAL_NUMS = 1 << 13
+/** A batch that grew buffers past these (one huge payload) does not make every later one as big. */
+const MAX_KEPT_TAG_BYTES = 1 << 23
+const MAX_KEPT_NUMS = 1 << 20
 
 /** One batch of records, ready to be posted (`tags.buffer` and `nums.buffer` can be transferred). */
 export interface EventTapeBatch {
@@ -114,8 +117,8 @@ export class EventTapeWriter {
       strings: this.strings,
       keys: this.newKeys
     }
-    this.tags = new Uint8Array(this.tags.length)
-    this.nums = new Float64Array(this.nums.length)
+    this.tags = new Uint8Array(this.tags.length > MAX_KEPT_TAG_BYTES ? INITIAL_TAG_BYTES : this.tags.length)
+    this.nums = new Float64Array(this.nums.length > MAX_KEPT_NUMS ? INITIAL_NUMS : this.nums.length)
     this.t = 0
     this.n = 0
     this.records = 0
@@ -300,6 +303,8 @@ interface RawBuffer extends Buffer {
 /** Bytes kept free before each row's JSON, for a caller that writes a prefix there (the hash chain's). */
 export const ROW_PREFIX_ROOM = 512
 const INITIAL_ROW_BYTES = 1 << 16
+/** A row buffer grown past this by one huge payload is let go at the next batch. */
+const MAX_KEPT_ROW_BYTES = 1 << 23
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const COMMA = 0x2c
@@ -348,6 +353,7 @@ export class EventTapeReader {
       this.names.push(k)
       this.keys.push(Buffer.from(`${JSON.stringify(k)}:`, 'utf8'))
     }
+    if (this.out.length > MAX_KEPT_ROW_BYTES) this.out = Buffer.allocUnsafe(INITIAL_ROW_BYTES) as RawBuffer
     this.tags = batch.tags
     this.text = Buffer.from(batch.tags.buffer, batch.tags.byteOffset, batch.tags.byteLength) as RawBuffer
     this.nums = batch.nums
