@@ -37,9 +37,9 @@ export interface JournalWriterOptions {
   /** the journal to write; null: the thread only extends the hash chain */
   path: string | null
   sessionId: string
-  /** events per batch handed to the thread; each batch is one transaction (default 4,096) */
+  /** events per batch handed to the thread; each batch is one transaction (default 2,048) */
   batchSize?: number
-  /** batches handed over but not yet committed before `append` waits (default 4) */
+  /** batches handed over but not yet committed before `append` waits (default 8) */
   maxInFlight?: number
   /** how long to wait for a reply before declaring the thread gone (default 60 s) */
   replyTimeoutMs?: number
