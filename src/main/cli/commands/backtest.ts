@@ -20,6 +20,7 @@ import { ProgressLine } from '../progress-line'
 import { formatQualityIssues } from '../quality-summary'
 import { sourceStages } from '../source-stages'
 import { formatSummary } from '../summary-table'
+import { writeJsonFile } from '../json-file'
 
 export const BACKTEST_HELP = `theorycraft backtest --data FILE | --series ID --engine NAME|FILE [options]
 
@@ -326,7 +327,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     lock?.release()
   }
   const { report } = result
-  if (v.json) writeFileSync(v.json, JSON.stringify(report, null, 2))
+  if (v.json) writeJsonFile(v.json, report)
   if (v.html) writeFileSync(v.html, renderHtmlReport(report))
   if (!v.quiet) process.stdout.write(formatSummary(report, result.engines))
   const faulted = result.engines.filter((e) => e.state === 'faulted')

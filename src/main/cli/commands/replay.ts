@@ -1,9 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { WorkstationError } from '../../../shared/api'
 import { defaultJournalPath } from '../../host/data-folder'
 import { describeOrder, replayJournaledSession, type JournalReplay } from '../../host/journal-replay'
 import { parseFlags } from '../args'
 import { CliError } from '../cli-error'
+import { writeJsonFile } from '../json-file'
 
 export const REPLAY_HELP = `theorycraft replay SESSION [--journal FILE] [--json FILE]
 
@@ -48,7 +49,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   }
   const { session, result } = replay
   const c = result.comparison
-  if (v.json) writeFileSync(v.json, JSON.stringify({ sessionId, mode: session.mode, ...result }, null, 2))
+  if (v.json) writeJsonFile(v.json, { sessionId, mode: session.mode, ...result })
   const lines = [
     `session ${sessionId} (${session.mode}, ${session.engines.map((e) => e.name).join(', ')}): ${c.marketEvents} market events replayed`,
     `orders: ${c.recorded} recorded, ${c.replayed} replayed: ${c.same} identical, ${c.different} different, ${c.missing} missing, ${c.extra} extra`
