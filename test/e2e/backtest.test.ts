@@ -128,4 +128,21 @@ describe('backtest runner', () => {
     await h.browser.screenshot('backtest-sweep')
     expect(h.browser.errors).toEqual([])
   })
+
+  it('runs breakout with its defaults on the sample: its entry stops are taken and it trades', async () => {
+    const { page, api } = h
+    await page.selectOption('[data-testid=bt-dataset]', DATASET)
+    await page.selectOption('[data-testid=bt-engine]', 'breakout')
+    const previous = await page.locator('[data-testid=bt-progress]').getAttribute('data-runid')
+    await page.click('[data-testid=bt-run]')
+    const progress = page.locator(`[data-testid=bt-progress][data-finished=true]:not([data-runid="${previous ?? ''}"])`)
+    await progress.waitFor({ timeout: 30_000 })
+    const runId = (await progress.getAttribute('data-runid'))!
+    await page.locator(`[data-testid=report][data-runid="${runId}"]`).waitFor()
+    const fromHost = (await api.call('backtest.report', { runId })).report as { orders: { status: string }[]; trades: unknown[]; stats: { tradeCount: number } }
+    expect(fromHost.orders.filter((o) => o.status === 'rejected')).toEqual([])
+    expect(fromHost.trades.length).toBeGreaterThan(50)
+    await expect.poll(() => page.locator('[data-testid=trade-count]').textContent()).toBe(String(fromHost.stats.tradeCount))
+    await h.browser.screenshot('backtest-breakout')
+  })
 })

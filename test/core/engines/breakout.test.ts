@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { resolve } from 'node:path'
+import { defaultMarket } from '../../../src/shared/market'
+import { runBacktest } from '../../../src/main/core/backtest/run-backtest'
+import { importFile } from '../../../src/main/core/data/import-file'
+import { BUILT_IN_ENGINES } from '../../../src/main/core/engines/registry'
 import { backtest, loadBars } from './engine-harness'
 
 describe('breakout on real daily bars (NVDA 1999-2014)', () => {
@@ -30,5 +35,23 @@ describe('breakout on real daily bars (NVDA 1999-2014)', () => {
       expect([0, 50]).toContain(position)
     }
     expect(report.fills.some((f) => f.price === bars.open[index.get(f.ts)!])).toBe(true)
+  })
+
+  it('with equity sizing, sizes each entry stop at its level, so a margin account takes every one', async () => {
+    // the app's sample: cents for prices, 1e-8 for amounts; sized at the close, every stop above it was refused
+    const result = await importFile(resolve(__dirname, '../../../resources/sample/BTC-USDT-1m-synthetic.csv'), { symbol: 'BTC/USDT' })
+    if (result.kind !== 'bars') throw new Error('the sample did not import as bars')
+    const { report } = runBacktest({
+      bars: [result.series],
+      markets: [defaultMarket('BTC/USDT')],
+      engines: [{ id: 'brk', definition: BUILT_IN_ENGINES.get('breakout')!, params: { sizing: 'equity', size: 1 } }],
+      broker: { currency: 'USDT', initialCash: 10_000, accountType: 'margin', leverage: 1 }
+    })
+    const orders = report.orders as { status: string; side: string; stopPrice: number; amount: number; filled: number }[]
+    expect(orders.filter((o) => o.status === 'rejected')).toEqual([])
+    const entries = orders.filter((o) => o.side === 'buy' && o.filled > 0)
+    expect(entries.length).toBeGreaterThan(50)
+    expect(report.fills.length).toBe(2 * entries.length)
+    for (const o of entries) expect(o.amount * o.stopPrice).toBeGreaterThan(0.5 * 10_000)
   })
 })

@@ -35,7 +35,7 @@ export interface Broker {
   readonly account: AccountView
   /** true when fills may use prices an engine could not have seen when it ordered (reports flag it) */
   readonly lookAhead?: boolean
-  /** the market's precision, limits and fees, as the venue publishes them */
+  /** the market's precision, limits and fees: as the venue publishes them, or as a simulated broker charges them */
   market(symbol: string): Market | undefined
   submit(order: OrderRequest, now: number, cause: number): void
   cancel(clientOrderId: string, now: number, cause: number): void

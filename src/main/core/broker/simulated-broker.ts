@@ -177,6 +177,8 @@ export class SimulatedBroker implements Broker {
 
   private readonly tracker = new OrderTracker()
   private readonly markets = new Map<string, Market>()
+  /** the markets with the fee rates the configuration sets in place of the venue's */
+  private readonly charged = new Map<string, Market>()
   /** orders in flight or working (done ones are dropped) */
   private readonly orders = new Map<string, SimOrder>()
   private readonly venues = new Map<string, SymbolVenue>()
@@ -204,13 +206,17 @@ export class SimulatedBroker implements Broker {
       this.tracker
     )
     this.lookAhead = this.config.barFill === 'same-close'
+    for (const m of this.config.markets) {
+      this.charged.set(m.symbol, { ...m, maker: this.account.feeRate(m.symbol, 'maker'), taker: this.account.feeRate(m.symbol, 'taker') })
+    }
+  }
+
+  /** The market as this broker trades it: its maker and taker rates are the ones it charges. */
+  market(symbol: string): Market | undefined {
+    return this.charged.get(symbol)
   }
 
   /** Emits OrderSubmitted now; the order reaches the venue `latencyMs` later (see `wake`). */
-  market(symbol: string): Market | undefined {
-    return this.markets.get(symbol)
-  }
-
   submit(order: OrderRequest, now: number, cause: number): void {
     let request = plainOrderRequest(order)
     if (request === null) {

@@ -44,6 +44,17 @@ class RestingStop {
 }
 
 /**
+ * The amount of an entry stop at `level`: fixed, or a fraction of the equity sized at the level
+ * with room for the taker fee, so that a fill at the level stays within equity × size (sized at
+ * the close instead, a buy stop above it would ask for more than the equity and be refused).
+ */
+function entryAmount(ctx: EngineContext<ParamValues>, symbol: string, params: Params, level: number): number {
+  if (params.sizing === 'fixed') return params.size
+  const taker = ctx.market(symbol)?.taker ?? 0
+  return ctx.amountToPrecision(symbol, (ctx.equity() * params.size) / (level * (1 + taker)))
+}
+
+/**
  * Channel breakout with resting stop orders. After each closed bar it keeps a buy stop at the
  * highest high of the last `entry` bars (and, long-short, a sell stop at the lowest low); an
  * open long is protected by a sell stop at the lowest low of the last `exit` bars (a short by a
@@ -90,9 +101,8 @@ export default defineEngine<Params>({
         }
         longExit.withdraw(ctx)
         shortExit.withdraw(ctx)
-        const amount = params.sizing === 'fixed' ? params.size : (ctx.equity() * params.size) / event.close
-        longEntry.place(ctx, symbol, amount, hi)
-        if (params.mode === 'long-short') shortEntry.place(ctx, symbol, amount, lo)
+        longEntry.place(ctx, symbol, entryAmount(ctx, symbol, params, hi), hi)
+        if (params.mode === 'long-short') shortEntry.place(ctx, symbol, entryAmount(ctx, symbol, params, lo), lo)
       }
     }
   }
