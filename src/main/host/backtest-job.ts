@@ -6,6 +6,7 @@ import { brokerConfig } from './broker-settings'
 import { backtestAppender } from './journal-writer'
 import { loadEngine } from './engine-loader'
 import { loadDatasetData, type DatasetData } from './dataset-data'
+import { reportForView } from './report-for-view'
 import { runSummary } from './run-summary'
 import type { BacktestJob, BacktestOutcome } from './worker-protocol'
 
@@ -63,7 +64,7 @@ export async function runBacktestJob(job: BacktestJob, onProgress: (done: number
         onProgress: (done, total) => onProgress(done, total, performance.now() - started)
       })
       appender?.close('completed', Date.now())
-      return { summary: runSummary(job.runId, definition.name, job.params, result.report), report: result.report, events: result.events }
+      return { summary: runSummary(job.runId, definition.name, job.params, result.report), report: reportForView(result.report), events: result.events }
     } catch (err) {
       appender?.close('failed', Date.now())
       throw err
