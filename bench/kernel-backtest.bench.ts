@@ -106,6 +106,8 @@ function enginesAlone(bars: BarSeries): number {
   const ctx = {
     position: (symbol: string) => ({ symbol, amount: 0, entryPrice: 0, realizedPnl: 0, unrealizedPnl: 0, markPrice: 0 }),
     equity: () => 1_000_000,
+    market: (symbol: string) => defaultMarket(symbol),
+    amountToPrecision: (_symbol: string, amount: number) => amount,
     createOrder: (symbol: string, type: string, side: string, amount: number, price?: number) => {
       const id = `o${++n}`
       orders.set(id, { clientOrderId: id, symbol, type, side, amount, stopPrice: price ?? null, status: 'accepted' } as OrderView)
