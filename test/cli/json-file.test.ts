@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -42,22 +42,13 @@ describe('writeJsonFile', () => {
     const payload = 'x'.repeat(1_000_000)
     const huge = { journalHash: 'abc', orders: new Array<string>(600).fill(payload) }
     expect(() => JSON.stringify(huge, null, 2)).toThrow(RangeError)
-    const file = join(dir, 'huge.json')
-    writeJsonFile(file, huge)
-    const opening = '{\n  "journalHash": "abc",\n  "orders": [\n    "'
-    const closing = '"\n  ]\n}'
-    // each order: four spaces, quotes and its million characters; a comma and newline between them
-    const expectedLength = opening.length + 600 * 1_000_000 + 599 * ',\n    ""'.length + closing.length
-    const size = statSync(file).size
-    const fd = openSync(file, 'r')
-    const head = Buffer.alloc(60)
-    const tail = Buffer.alloc(20)
-    readSync(fd, head, 0, 60, 0)
-    readSync(fd, tail, 0, 20, size - 20)
-    closeSync(fd)
-    rmSync(file)
-    expect(size).toBe(expectedLength)
-    expect(head.toString()).toBe(opening + 'x'.repeat(60 - opening.length))
-    expect(tail.toString()).toBe('x'.repeat(20 - closing.length) + closing)
+    // the text itself is checked above on smaller values; here it goes nowhere, to spare the disk
+    expect(() => writeJsonFile('/dev/null', huge)).not.toThrow()
+    // and a part of it, to a file: the same text as the whole value's, piece by piece
+    const file = join(dir, 'part.json')
+    const part = { journalHash: 'abc', orders: new Array<string>(3).fill(payload) }
+    writeJsonFile(file, part, { chunkChars: 4096 })
+    expect(statSync(file).size).toBe(JSON.stringify(part, null, 2).length)
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(part, null, 2))
   })
 })
