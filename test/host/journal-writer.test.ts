@@ -7,8 +7,8 @@ import { runBacktest } from '../../src/main/core/backtest/run-backtest'
 import type { BarSeries } from '../../src/main/core/data/bar-series'
 import { BUILT_IN_ENGINES } from '../../src/main/core/engines/registry'
 import { HashOnlyJournal, Journal, JournalError, type JournalAppender, type SessionMeta } from '../../src/main/core/journal'
-import { createRandom } from '../../src/main/core/random'
 import { JournalWriter } from '../../src/main/host/journal-writer'
+import { randomWalkBars } from '../support/random-walk-bars'
 
 // built by the global setup (npm run build:node)
 const SCRIPT = resolve(__dirname, '../../out/node/journal-writer.js')
@@ -47,24 +47,7 @@ function writer(journal: Journal, sessionId: string, options: { batchSize?: numb
   return w
 }
 
-function bars(count: number): BarSeries {
-  const rand = createRandom(3)
-  const col = () => new Float64Array(count)
-  const s: BarSeries = { symbol: 'BTC/USDT', timeframe: '1m', timeframeMs: 60_000, length: count, openTime: col(), closeTime: col(), open: col(), high: col(), low: col(), close: col(), volume: col() }
-  let price = 100
-  for (let i = 0; i < count; i++) {
-    const open = price
-    price *= 1 + (rand() - 0.5) * 0.01
-    s.openTime[i] = 1_700_000_000_000 + i * 60_000
-    s.closeTime[i] = s.openTime[i] + 60_000
-    s.open[i] = open
-    s.close[i] = price
-    s.high[i] = Math.max(open, price) * 1.001
-    s.low[i] = Math.min(open, price) * 0.999
-    s.volume[i] = 10
-  }
-  return s
-}
+const bars = (count: number) => randomWalkBars(count, 3)
 
 function backtestInto(appender: JournalAppender, series: BarSeries): string {
   const result = runBacktest({

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { defaultMarket } from '../../src/shared/market'
 import { runBacktest } from '../../src/main/core/backtest/run-backtest'
-import type { BarSeries } from '../../src/main/core/data/bar-series'
 import { BUILT_IN_ENGINES } from '../../src/main/core/engines/registry'
-import { createRandom } from '../../src/main/core/random'
 import { reportForView } from '../../src/main/host/report-for-view'
+import { randomWalkBars } from '../support/random-walk-bars'
 
-function bars(count: number): BarSeries {
-  const rand = createRandom(8)
-  const col = () => new Float64Array(count)
-  const s: BarSeries = { symbol: 'BTC/USDT', timeframe: '1m', timeframeMs: 60_000, length: count, openTime: col(), closeTime: col(), open: col(), high: col(), low: col(), close: col(), volume: col() }
-  let price = 100
-  for (let i = 0; i < count; i++) {
-    const open = price
-    price *= 1 + (rand() - 0.5) * 0.01
-    s.openTime[i] = 1_700_000_000_000 + i * 60_000
-    s.closeTime[i] = s.openTime[i] + 60_000
-    s.open[i] = open
-    s.close[i] = price
-    s.high[i] = Math.max(open, price) * 1.001
-    s.low[i] = Math.min(open, price) * 0.999
-    s.volume[i] = 10
-  }
-  return s
-}
+const bars = (count: number) => randomWalkBars(count, 8)
 
 // breakout moves its resting stops as the channels move: many orders, few of them filled
 const { report } = runBacktest({
