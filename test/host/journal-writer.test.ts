@@ -47,6 +47,15 @@ function writer(journal: Journal, sessionId: string, options: { batchSize?: numb
   return w
 }
 
+/** Session `s` in two journals: one written by the inline appender, one by the writer thread. */
+function inlineBeside(batchSize: number) {
+  const reference = open('ref.sqlite')
+  reference.createSession(meta('s'))
+  const journal = open('j.sqlite')
+  journal.createSession(meta('s'))
+  return { reference, inline: reference.appender('s'), journal, w: writer(journal, 's', { batchSize }) }
+}
+
 const bars = (count: number) => randomWalkBars(count, 3)
 
 function backtestInto(appender: JournalAppender, series: BarSeries): string {
@@ -119,12 +128,7 @@ describe('journal writer thread', () => {
   })
 
   it('reads the hash after the last append, waiting for the thread', () => {
-    const reference = open('ref.sqlite')
-    reference.createSession(meta('s'))
-    const inline = reference.appender('s')
-    const journal = open('j.sqlite')
-    journal.createSession(meta('s'))
-    const w = writer(journal, 's', { batchSize: 64 })
+    const { inline, w } = inlineBeside(64)
     for (let seq = 1; seq <= 100; seq++) {
       inline.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
       w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
@@ -193,12 +197,7 @@ describe('journal writer thread', () => {
       { type: 'MetricRecorded', quote: new Quote(1.5, 1.6), list: [undefined, () => 0, 'x'] },
       { type: 'MetricRecorded', name: 'naïve "quoted"\n', value: -0, missing: undefined, nan: NaN }
     ]
-    const reference = open('ref.sqlite')
-    reference.createSession(meta('s'))
-    const inline = reference.appender('s')
-    const journal = open('j.sqlite')
-    journal.createSession(meta('s'))
-    const w = writer(journal, 's', { batchSize: 2 })
+    const { reference, inline, journal, w } = inlineBeside(2)
     payloads.forEach((p, i) => {
       inline.append(i + 1, 1_000 + i, p.type, p)
       w.append(i + 1, 1_000 + i, p.type, p)

@@ -30,7 +30,6 @@ function failed(err: unknown): FromWriter {
 
 let journal: Journal | null = null
 let appender: EncodedAppender | HashOnlyJournal | null = null
-let open = false
 // after a failure every later message gets the same answer: nothing more is written
 let failure: FromWriter | null = null
 
@@ -43,7 +42,6 @@ try {
     // batches are committed when they arrive, never by size
     appender = journal.appender(sessionId, { batchSize: 1_000_000 })
   }
-  open = true
   reply({ kind: 'ready', lastSeq: appender.lastSeq, head: appender.hash })
 } catch (err) {
   failure = failed(err)
@@ -53,7 +51,7 @@ try {
 }
 
 function handle(message: ToWriter): void {
-  if (failure !== null || appender === null || !open) {
+  if (failure !== null || appender === null) {
     reply(failure ?? { kind: 'failed', code: 'closed', message: `${journalName}, session ${sessionId}: the writer thread has closed` })
     return
   }
@@ -72,7 +70,6 @@ function handle(message: ToWriter): void {
     journal?.close()
     journal = null
     appender = null
-    open = false
     reply(closed)
     // nothing is left to do: with both ports closed the thread ends
     replies.close()

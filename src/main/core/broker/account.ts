@@ -2,7 +2,8 @@ import type { Market, Side } from '../../../shared/market'
 import type { BalanceView, OrderRequest, OrderView, PositionView } from '../../../shared/orders'
 import type { OrderTracker } from '../orders/order-tracker'
 import type { AccountView } from './broker'
-import { clean, floorToStep, lessOrClose, stepDecimals } from './numbers'
+import { clean } from '../decimal-rounding'
+import { floorToStep, lessOrClose, stepDecimals } from './numbers'
 
 export interface AccountSettings {
   currency: string

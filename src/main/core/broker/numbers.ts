@@ -1,4 +1,5 @@
 /** Step arithmetic for amounts and prices: exchanges count in whole steps, floats do not. */
+import { clean } from '../decimal-rounding'
 
 let lastStep = NaN
 let lastDecimals = 0
@@ -24,30 +25,6 @@ function countDecimals(step: number): number {
   return dot >= 0 ? s.length - dot - 1 : 0
 }
 
-/** 10^d for the d whose power of ten is an exact double. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, d) => 10 ** d)
-/** Below this, a product is at most 1/8 away from the exact one (its ulp is at most 1/4). */
-const EXACT_SCALED_LIMIT = 2 ** 50
-
-/**
- * Drops binary noise (0.30000000000000004 → 0.3) from a value that is a whole number of steps:
- * `Number(value.toFixed(decimals))`, without formatting and parsing a string where the result is
- * known. When value × 10^d lies within 1/8 of an integer j (and 10^d is exact), toFixed would
- * write j's digits, and parsing them gives the double nearest to j / 10^d, which is what the
- * correctly rounded division j / 10^d gives; otherwise the string way decides.
- */
-export function clean(value: number, decimals: number): number {
-  const scale = EXACT_POWERS_OF_TEN[decimals]
-  if (scale !== undefined) {
-    const scaled = value * scale
-    const whole = Math.round(scaled)
-    if (Math.abs(scaled) < EXACT_SCALED_LIMIT && Math.abs(scaled - whole) < 0.125) {
-      // toFixed writes "-0.00…" for a negative value that rounds to zero, and "0.00…" for -0
-      return whole === 0 ? (value < 0 ? -0 : 0) : whole / scale
-    }
-  }
-  return Number(value.toFixed(Math.min(decimals, 100)))
-}
 
 /** Steps in `value`, rounded down, where a value within float noise of a whole step counts as that step. */
 function wholeSteps(value: number, step: number): number {

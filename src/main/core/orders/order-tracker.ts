@@ -1,5 +1,6 @@
 import type { BrokerEvent, FillEvent } from '../../../shared/broker-events'
 import type { OrderRequest, OrderStatus, OrderView } from '../../../shared/orders'
+import { toFifteenDigits } from '../decimal-rounding'
 import { isFinalStatus, nextOrderStatus, type OrderAction } from './order-state-machine'
 
 /** A broker event that names an order this tracker never saw submitted. */
@@ -63,34 +64,9 @@ function makeView(
   })
 }
 
-/** 10^k for the k whose power of ten is an exact double. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k)
-
-/**
- * Sums of fill amounts without the binary noise of repeated float addition:
- * `Number((a + b).toPrecision(15))`, without formatting and parsing a string where the result is
- * known. With e the sum's decimal exponent, when sum × 10^(14−e) lies within 1/8 of an integer n
- * with 10^14 < |n| < 10^15 (the product is then below 2^50, so off by at most 1/16), toPrecision
- * writes n's digits, and parsing them gives the double nearest n / 10^(14−e): what the correctly
- * rounded division gives. Anything else (a wrong exponent, more digits, n = 10^14 for a sum
- * that may lie just below 10^e, where toPrecision takes the exponent below) takes the string way.
- */
+/** Sums of fill amounts without the binary noise of repeated float addition. */
 export function addAmounts(a: number, b: number): number {
-  const sum = a + b
-  const magnitude = Math.abs(sum)
-  if (magnitude >= 1e-7 && magnitude < 1e15) {
-    const e = Math.floor(Math.log10(magnitude))
-    const scale = EXACT_POWERS_OF_TEN[14 - e]
-    if (scale !== undefined) {
-      const scaled = sum * scale
-      const n = Math.round(scaled)
-      const digits = Math.abs(n)
-      // n = 10^14 is safe when the sum is not below 10^e, which an exact power can tell
-      const exponentRight = digits > 1e14 || (digits === 1e14 && e >= 0 && magnitude >= EXACT_POWERS_OF_TEN[e]!)
-      if (Math.abs(scaled - n) < 0.125 && exponentRight && digits < 1e15) return n / scale
-    }
-  }
-  return Number(sum.toPrecision(15))
+  return toFifteenDigits(a + b)
 }
 
 /** One order: its current view, and the trade ids of the fills applied to it. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { clean, floorToStep, roundToStep } from '../../../src/main/core/broker/numbers'
-import { createRandom } from '../../../src/main/core/random'
+import { floorToStep, roundToStep } from '../../src/main/core/broker/numbers'
+import { clean } from '../../src/main/core/decimal-rounding'
+import { createRandom } from '../../src/main/core/random'
 
 /** What clean is defined as: toFixed's decimal rounding, parsed back. */
 const reference = (value: number, decimals: number) => Number(value.toFixed(Math.min(decimals, 100)))
