@@ -7,15 +7,15 @@ import type { Journal } from '../core/journal/journal'
 import type { FromWriter, ToWriter, WriterThreadData } from './journal-writer'
 
 /**
- * Entry of a journal writer thread (bundled to out/node/journal-writer.js): reads the event tapes
- * the main thread wrote, appends their JSON to one session, one transaction per batch (or only
- * extends the hash chain when there is no journal), and answers each batch on the reply port
- * with the chain head, bumping the shared signal the main thread waits on.
+ * Entry of a journal writer thread (bundled to out/node/journal-writer.js): writes one session at
+ * a time. `open` starts a session; then it reads the event tapes the main thread wrote, appends
+ * their JSON to that session, one transaction per batch (or only extends the hash chain when
+ * there is no journal), and answers each message on the reply port, bumping the shared signal
+ * the main thread waits on. After `close` it waits for the next `open`: a process that runs
+ * backtest after backtest keeps one thread, compiled and warm.
  */
-const { path, sessionId, replies, signal } = workerData as WriterThreadData
+const { replies, signal } = workerData as WriterThreadData
 const counter = new Int32Array(signal)
-const journalName = path === null ? 'hash-only journal' : `journal ${path}`
-const tape = new EventTapeReader()
 
 function reply(message: FromWriter): void {
   replies.postMessage(message)
@@ -23,61 +23,93 @@ function reply(message: FromWriter): void {
   Atomics.notify(counter, 0)
 }
 
-function failed(err: unknown): FromWriter {
+/** The session being written; null between sessions. */
+interface Session {
+  name: string
+  sessionId: string
+  journal: Journal | null
+  appender: EncodedAppender | HashOnlyJournal
+  /** the tape's key table belongs to the writer that wrote it, so one reader per session */
+  tape: EventTapeReader
+  /** after a failure every later message gets the same answer: nothing more is written */
+  failure: FromWriter | null
+}
+
+let session: Session | null = null
+
+function failed(name: string, sessionId: string, err: unknown): FromWriter {
   if (err instanceof JournalError) return { kind: 'failed', code: err.code, message: err.message, seq: err.seq }
-  return { kind: 'failed', code: 'write-failed', message: `${journalName}, session ${sessionId}: writer thread: ${err instanceof Error ? err.message : String(err)}` }
+  return { kind: 'failed', code: 'write-failed', message: `${name}, session ${sessionId}: writer thread: ${err instanceof Error ? err.message : String(err)}` }
 }
 
-let journal: Journal | null = null
-let appender: EncodedAppender | HashOnlyJournal | null = null
-// after a failure every later message gets the same answer: nothing more is written
-let failure: FromWriter | null = null
-
-try {
-  if (path === null) appender = new HashOnlyJournal(sessionId)
-  else {
-    // loaded here, not imported above: a failure to load SQLite is answered like any other
-    const { Journal } = await import('../core/journal/journal')
-    journal = Journal.open(path)
-    // batches are committed when they arrive, never by size
-    appender = journal.appender(sessionId, { batchSize: 1_000_000 })
+async function open(path: string | null, sessionId: string): Promise<void> {
+  const name = path === null ? 'hash-only journal' : `journal ${path}`
+  let journal: Journal | null = null
+  try {
+    let appender: EncodedAppender | HashOnlyJournal
+    if (path === null) appender = new HashOnlyJournal(sessionId)
+    else {
+      // loaded here, not imported above: a failure to load SQLite is answered like any other
+      const { Journal } = await import('../core/journal/journal')
+      journal = Journal.open(path)
+      // batches are committed when they arrive, never by size
+      appender = journal.appender(sessionId, { batchSize: 1_000_000 })
+    }
+    session = { name, sessionId, journal, appender, tape: new EventTapeReader(), failure: null }
+    reply({ kind: 'ready', lastSeq: appender.lastSeq, head: appender.hash })
+  } catch (err) {
+    journal?.close()
+    const failure = failed(name, sessionId, err)
+    // a session that could not open still answers what follows with its failure
+    session = { name, sessionId, journal: null, appender: new HashOnlyJournal(sessionId), tape: new EventTapeReader(), failure }
+    reply(failure)
   }
-  reply({ kind: 'ready', lastSeq: appender.lastSeq, head: appender.hash })
-} catch (err) {
-  failure = failed(err)
-  journal?.close()
-  journal = null
-  reply(failure)
 }
 
-function handle(message: ToWriter): void {
-  if (failure !== null || appender === null) {
-    reply(failure ?? { kind: 'failed', code: 'closed', message: `${journalName}, session ${sessionId}: the writer thread has closed` })
+function write(s: Session, message: Exclude<ToWriter, { kind: 'open' }>): void {
+  if (s.failure !== null) {
+    reply(s.failure)
+    if (message.kind === 'close') session = null
     return
   }
   try {
+    const target = s.appender
     if (message.kind === 'rows') {
-      const target = appender
       // without a journal the rows are hashed as bytes: no string is made for them
-      if (target instanceof HashOnlyJournal) tape.read(message.batch, (row) => target.appendBytes(row))
-      else tape.read(message.batch, (row) => target.appendEncoded(row.seq, row.ts, row.type, rowJson(row)))
-      appender.flush()
-      reply({ kind: 'acked', lastSeq: appender.lastSeq, head: appender.hash })
+      if (target instanceof HashOnlyJournal) s.tape.read(message.batch, (row) => target.appendBytes(row))
+      else s.tape.read(message.batch, (row) => target.appendEncoded(row.seq, row.ts, row.type, rowJson(row)))
+      target.flush()
+      reply({ kind: 'acked', lastSeq: target.lastSeq, head: target.hash })
       return
     }
-    appender.close(message.status, message.endedAt)
-    const closed: FromWriter = { kind: 'closed', lastSeq: appender.lastSeq, head: appender.hash }
-    journal?.close()
-    journal = null
-    appender = null
+    target.close(message.status, message.endedAt)
+    const closed: FromWriter = { kind: 'closed', lastSeq: target.lastSeq, head: target.hash }
+    s.journal?.close()
+    session = null
     reply(closed)
-    // nothing is left to do: with both ports closed the thread ends
-    replies.close()
-    parentPort!.close()
   } catch (err) {
-    failure = failed(err)
-    reply(failure)
+    s.failure = failed(s.name, s.sessionId, err)
+    reply(s.failure)
+    if (message.kind === 'close') {
+      s.journal?.close()
+      session = null
+    }
   }
+}
+
+// Messages are handled one after another: an open that loads SQLite finishes before the rows
+// that follow it are written.
+let queue: Promise<void> = Promise.resolve()
+
+function handle(message: ToWriter): void {
+  if (message.kind === 'open') {
+    queue = queue.then(() => open(message.path, message.sessionId))
+    return
+  }
+  queue = queue.then(() => {
+    if (session === null) reply({ kind: 'failed', code: 'closed', message: 'journal writer thread: no session is open' })
+    else write(session, message)
+  })
 }
 
 if (parentPort === null) throw new Error('journal-writer must run in a worker thread')

@@ -10,9 +10,6 @@ import { findBundle } from './worker-script'
 
 /** What the writer thread is given when it starts. */
 export interface WriterThreadData {
-  /** the journal to write; null: only extend the hash chain (a backtest run without a journal) */
-  path: string | null
-  sessionId: string
   /** the thread's replies; the main thread reads them synchronously */
   replies: MessagePort
   /** Int32 counter the thread bumps (and notifies) after each reply */
@@ -21,6 +18,8 @@ export interface WriterThreadData {
 
 /** Main thread → writer thread. */
 export type ToWriter =
+  /** starts a session: path null only extends the hash chain (a backtest run without a journal) */
+  | { kind: 'open'; path: string | null; sessionId: string }
   | { kind: 'rows'; batch: EventTapeBatch }
   | { kind: 'close'; status?: EndStatus; endedAt?: number }
 
@@ -30,6 +29,70 @@ export type FromWriter =
   | { kind: 'acked'; lastSeq: number; head: string }
   | { kind: 'closed'; lastSeq: number; head: string }
   | { kind: 'failed'; code: JournalErrorCode; message: string; seq?: number }
+
+/** A writer thread and what this side needs to talk to it. */
+interface WriterThread {
+  readonly script: string
+  readonly worker: Worker
+  readonly replies: MessagePort
+  readonly signal: Int32Array
+  /** replies read so far (the signal counts replies sent) */
+  seen: number
+  /** the appender using the thread; a crash of the thread is reported to it */
+  owner: JournalWriter | null
+}
+
+/**
+ * One thread kept between sessions: a process that runs backtest after backtest (the app's
+ * sweeps, the benchmarks) does not start a thread, nor compile its code, for each.
+ */
+let idleThread: WriterThread | null = null
+
+function startThread(script: string): WriterThread {
+  const channel = new MessageChannel()
+  const signal = new SharedArrayBuffer(4)
+  const workerData: WriterThreadData = { replies: channel.port2, signal }
+  let worker: Worker
+  try {
+    // execArgv: not the parent's (a test runner's loader flags have no business in the thread)
+    worker = new Worker(script, { workerData, transferList: [channel.port2], execArgv: [] })
+  } catch (err) {
+    channel.port1.close()
+    throw err
+  }
+  const thread: WriterThread = { script, worker, replies: channel.port1, signal: new Int32Array(signal), seen: 0, owner: null }
+  // Only read once this thread is back in its event loop (it blocks while it waits for a
+  // reply); the listener keeps a crash of the thread from taking the process down with it.
+  worker.on('error', (err) => {
+    if (idleThread === thread) idleThread = null
+    thread.owner?.threadStopped(err)
+  })
+  // The thread never keeps the process alive: an appender that is not closed loses only what
+  // was not flushed, as an inline appender would.
+  worker.unref()
+  return thread
+}
+
+function takeThread(script: string): WriterThread {
+  const idle = idleThread
+  idleThread = null
+  if (idle !== null && idle.script === script) return idle
+  if (idle !== null) stopThread(idle)
+  return startThread(script)
+}
+
+/** A thread whose session closed cleanly waits for the next; one is kept, others end. */
+function releaseThread(thread: WriterThread): void {
+  thread.owner = null
+  if (idleThread === null) idleThread = thread
+  else stopThread(thread)
+}
+
+function stopThread(thread: WriterThread): void {
+  thread.owner = null
+  thread.replies.close()
+  void thread.worker.terminate()
+}
 
 export interface JournalWriterOptions {
   /** the writer thread's bundle (out/node/journal-writer.js) */
@@ -63,13 +126,10 @@ export class JournalWriter implements JournalAppender {
   readonly sessionId: string
   private readonly path: string | null
   private readonly where: { path?: string; sessionId: string }
-  private readonly worker: Worker
-  private readonly replies: MessagePort
-  private readonly signal: Int32Array
+  private readonly thread: WriterThread
   private readonly batchSize: number
   private readonly maxInFlight: number
   private readonly replyTimeoutMs: number
-  private seen = 0
   private inFlight = 0
   private last: number
   private acked: number
@@ -90,26 +150,13 @@ export class JournalWriter implements JournalAppender {
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) this.fail('bad-argument', `batchSize must be a positive integer, got ${this.batchSize}`)
     if (!Number.isSafeInteger(this.maxInFlight) || this.maxInFlight < 1) this.fail('bad-argument', `maxInFlight must be a positive integer, got ${this.maxInFlight}`)
     if (!existsSync(options.script)) this.fail('open-failed', `the writer thread's bundle ${options.script} is missing (run "npm run build:node")`)
-    const channel = new MessageChannel()
-    const signal = new SharedArrayBuffer(4)
-    this.signal = new Int32Array(signal)
-    this.replies = channel.port1
-    const workerData: WriterThreadData = { path: options.path, sessionId: options.sessionId, replies: channel.port2, signal }
-    // execArgv: not the parent's (a test runner's loader flags have no business in the thread)
     try {
-      this.worker = new Worker(options.script, { workerData, transferList: [channel.port2], execArgv: [] })
+      this.thread = takeThread(options.script)
     } catch (err) {
-      channel.port1.close()
       throw this.error('open-failed', `cannot start the writer thread ${options.script}: ${err instanceof Error ? err.message : String(err)}`)
     }
-    // Only read once this thread is back in its event loop (it blocks while it waits for a
-    // reply); the listener keeps a crash of the thread from taking the process down with it.
-    this.worker.on('error', (err) => {
-      this.failure ??= this.error('write-failed', `the writer thread stopped: ${err.message}`)
-    })
-    // The thread never keeps the process alive: an appender that is not closed loses only what
-    // was not flushed, as an inline appender would.
-    this.worker.unref()
+    this.thread.owner = this
+    this.thread.worker.postMessage({ kind: 'open', path: options.path, sessionId: options.sessionId } satisfies ToWriter)
     if (options.path === null) {
       // a new chain: nothing to learn from the thread, so its start overlaps the run's
       this.last = 0
@@ -118,15 +165,33 @@ export class JournalWriter implements JournalAppender {
       this.inFlight = 1
       return
     }
+    this.inFlight = 1
     const ready = this.nextReply()
+    this.inFlight = 0
     if (ready.kind !== 'ready') {
-      this.stopThread()
+      // the thread answers the close of a session that did not open, and is then free again
+      this.thread.worker.postMessage({ kind: 'close' } satisfies ToWriter)
+      this.inFlight = 1
+      this.nextReply()
+      this.inFlight = 0
+      this.isClosed = true
+      releaseThread(this.thread)
       if (ready.kind === 'failed') throw new JournalError(ready.code, ready.message, { ...this.where, seq: ready.seq })
       throw this.error('write-failed', `the writer thread answered ${ready.kind} at start`)
     }
     this.last = ready.lastSeq
     this.acked = ready.lastSeq
     this.head = ready.head
+  }
+
+  /** The writer thread's id (a process keeps one thread between sessions). */
+  get threadId(): number {
+    return this.thread.worker.threadId
+  }
+
+  /** Called when the thread itself crashed. */
+  threadStopped(err: Error): void {
+    this.failure ??= this.error('write-failed', `the writer thread stopped: ${err.message}`)
   }
 
   get hash(): string {
@@ -172,21 +237,19 @@ export class JournalWriter implements JournalAppender {
   /** Flushes, records the chain head on the session row and, given a status, ends the session. */
   close(status?: EndStatus, endedAt?: number): void {
     if (this.isClosed) return
+    let clean = false
     try {
       this.settle()
-      this.worker.postMessage({ kind: 'close', status, endedAt } satisfies ToWriter)
+      this.thread.worker.postMessage({ kind: 'close', status, endedAt } satisfies ToWriter)
       this.inFlight++
       while (this.inFlight > 0) this.apply(this.nextReply())
+      clean = this.failure === null
     } finally {
-      this.stopThread()
+      this.isClosed = true
+      // a thread that failed, or whose state is unknown, is not trusted with another session
+      if (clean) releaseThread(this.thread)
+      else stopThread(this.thread)
     }
-  }
-
-  /** Ends this appender and its thread (which has ended itself after a clean close). */
-  private stopThread(): void {
-    this.isClosed = true
-    this.replies.close()
-    void this.worker.terminate()
   }
 
   /** Hands the buffered events over and waits until the thread has committed all it was given. */
@@ -199,7 +262,7 @@ export class JournalWriter implements JournalAppender {
 
   private handOver(): void {
     const batch = this.tape.take()
-    this.worker.postMessage({ kind: 'rows', batch } satisfies ToWriter, [batch.tags.buffer, batch.nums.buffer])
+    this.thread.worker.postMessage({ kind: 'rows', batch } satisfies ToWriter, [batch.tags.buffer, batch.nums.buffer])
     this.inFlight++
     // bounded memory: wait for the oldest batch when too many are on their way
     while (this.inFlight > this.maxInFlight) this.apply(this.nextReply())
@@ -228,25 +291,28 @@ export class JournalWriter implements JournalAppender {
 
   /** Applies the replies that have arrived, without waiting. */
   private takeReplies(): void {
-    for (let r = receiveMessageOnPort(this.replies); r !== undefined; r = receiveMessageOnPort(this.replies)) {
-      this.seen++
+    const thread = this.thread
+    for (let r = receiveMessageOnPort(thread.replies); r !== undefined; r = receiveMessageOnPort(thread.replies)) {
+      thread.seen++
       this.apply(r.message as FromWriter)
     }
   }
 
   /** The next reply, waiting for it (this thread blocks: the writer thread runs on its own). */
   private nextReply(): FromWriter {
+    const thread = this.thread
     for (;;) {
-      const r = receiveMessageOnPort(this.replies)
+      const r = receiveMessageOnPort(thread.replies)
       if (r !== undefined) {
-        this.seen++
+        thread.seen++
         return r.message as FromWriter
       }
-      const before = Atomics.load(this.signal, 0)
-      if (before !== this.seen) continue
-      if (Atomics.wait(this.signal, 0, before, this.replyTimeoutMs) === 'timed-out') {
+      const before = Atomics.load(thread.signal, 0)
+      if (before !== thread.seen) continue
+      if (Atomics.wait(thread.signal, 0, before, this.replyTimeoutMs) === 'timed-out') {
         this.failure ??= this.error('write-failed', `the journal writer thread did not answer within ${this.replyTimeoutMs} ms (it may have stopped)`)
-        this.stopThread()
+        this.isClosed = true
+        stopThread(this.thread)
         throw this.failure
       }
     }
