@@ -7,7 +7,7 @@ import { runBacktest } from '../../src/main/core/backtest/run-backtest'
 import type { BarSeries } from '../../src/main/core/data/bar-series'
 import { BUILT_IN_ENGINES } from '../../src/main/core/engines/registry'
 import { HashOnlyJournal, Journal, JournalError, type JournalAppender, type SessionMeta } from '../../src/main/core/journal'
-import { JournalWriter } from '../../src/main/host/journal-writer'
+import { JournalWriter, prestartWriterThread } from '../../src/main/host/journal-writer'
 import { randomWalkBars } from '../support/random-walk-bars'
 
 // built by the global setup (npm run build:node)
@@ -285,5 +285,21 @@ describe('journal writer thread', () => {
     next.append(1, 1_001, 'MetricRecorded', event(1))
     next.close('completed', 2)
     expect(journal.verify('t')).toMatchObject({ ok: true, count: 1 })
+  })
+
+  it('starts the thread ahead of the session when asked, once', () => {
+    const started = prestartWriterThread(SCRIPT)
+    expect(started).toBeGreaterThan(0)
+    expect(prestartWriterThread(SCRIPT)).toBe(started)
+    const w = new JournalWriter({ script: SCRIPT, path: null, sessionId: 's' })
+    writers.push(w)
+    expect(w.threadId).toBe(started)
+    const reference = new HashOnlyJournal('s')
+    for (let seq = 1; seq <= 5; seq++) {
+      reference.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+      w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+    }
+    expect(w.hash).toBe(reference.hash)
+    expect(prestartWriterThread(join(dir, 'missing.js'))).toBeNull()
   })
 })

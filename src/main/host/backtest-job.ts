@@ -3,7 +3,7 @@ import { runBacktest } from '../core/backtest/run-backtest'
 import { Journal } from '../core/journal/journal'
 import { APP_VERSION } from './app-version'
 import { brokerConfig } from './broker-settings'
-import { backtestAppender } from './journal-writer'
+import { backtestAppender, prestartWriterThread } from './journal-writer'
 import { loadEngine } from './engine-loader'
 import { loadDatasetData, type DatasetData } from './dataset-data'
 import { reportForView } from './report-for-view'
@@ -22,6 +22,8 @@ const cache = new Map<string, DatasetData>()
  */
 export async function runBacktestJob(job: BacktestJob, onProgress: (done: number, total: number, elapsedMs: number) => void): Promise<BacktestOutcome> {
   const { dataset } = job
+  // the journal's thread boots while the data loads
+  if (job.journalPath !== null) prestartWriterThread()
   const data = cache.get(dataset.id) ?? (await loadDatasetData(dataset))
   if (data.stages.length === 0) cache.set(dataset.id, data)
   const definition = await loadEngine(job.engine)

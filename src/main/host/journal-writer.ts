@@ -334,6 +334,24 @@ export class JournalWriter implements JournalAppender {
 }
 
 /**
+ * Starts the writer thread now, if its bundle is there and no thread is waiting: a command that
+ * loads its data first gets a thread that booted meanwhile. Returns the waiting thread's id.
+ */
+export function prestartWriterThread(script = findBundle('journal-writer.js')): number | null {
+  if (script === null || !existsSync(script)) return null
+  if (idleThread === null || idleThread.script !== script) {
+    if (idleThread !== null) stopThread(idleThread)
+    try {
+      idleThread = startThread(script)
+    } catch {
+      // the appender will try again and say what is wrong
+      idleThread = null
+    }
+  }
+  return idleThread?.worker.threadId ?? null
+}
+
+/**
  * The appender a backtest journals through: the writer thread when its bundle is there, else
  * the journal's own appender in large batches (a backtest is re-runnable, so it need not commit
  * often; paper and live flush every few ms). Without a journal, the hash chain alone, on the

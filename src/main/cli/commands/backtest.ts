@@ -13,7 +13,7 @@ import { loadMarketData, loadStoredSeries, type LoadedMarketData } from '../../h
 import { DataQualityError } from '../../core/data/errors'
 import { isLeanSource, leanLayout } from '../../core/data/lean'
 import { APP_VERSION } from '../../host/app-version'
-import { backtestAppender } from '../../host/journal-writer'
+import { backtestAppender, prestartWriterThread } from '../../host/journal-writer'
 import { nonNegative, numberFlag, paramFlags, parseFlags, positive, timeFlag } from '../args'
 import { CliError } from '../cli-error'
 import { ProgressLine } from '../progress-line'
@@ -203,6 +203,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const params = paramFlags(cmd, v.param)
 
   const definition = await loadEngine(v.engine)
+  // the journal's thread boots while the data loads
+  prestartWriterThread()
   let data: LoadedMarketData
   let symbol: string
   if (v.series) {

@@ -1,4 +1,4 @@
-import type { JournalEvent, Market } from '../../../shared/events'
+import type { JournalEvent, Market, MarketEvent } from '../../../shared/events'
 import { resolveParams, type ParamValues } from '../../../shared/engine-params'
 import type { SimulatedBrokerConfig } from '../broker/config'
 import { SimulatedBroker } from '../broker/simulated-broker'
@@ -91,7 +91,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   const fills: Fill[] = []
   const account = broker.account
 
-  const observer = (event: JournalEvent): void => {
+  const marketObserver = (event: MarketEvent): void => {
     switch (event.type) {
       case 'bar':
         if (primary === null || event.symbol !== primary.symbol || event.timeframe !== primary.timeframe || !event.closed) return
@@ -106,26 +106,27 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
           sample(event.ts, event.ts, mid, mid, mid, mid)
         }
         return
-      case 'OrderFilled':
-      case 'OrderPartiallyFilled':
-        fills.push({
-          ts: event.tradeTs,
-          symbol: event.symbol,
-          side: event.side,
-          price: event.price,
-          amount: event.amount,
-          fee: event.fee.cost,
-          orderId: event.orderId,
-          tradeId: event.tradeId
-        })
-        // Fills are applied before the bar is shown to engines; refresh the last sample.
-        if (samples > 0) {
-          sampleEquity[samples - 1] = account.equity()
-          samplePosition[samples - 1] = account.positionAmount(primarySymbol)
-        }
-        return
       default:
         return
+    }
+  }
+
+  const observer = (event: JournalEvent): void => {
+    if (event.type !== 'OrderFilled' && event.type !== 'OrderPartiallyFilled') return
+    fills.push({
+      ts: event.tradeTs,
+      symbol: event.symbol,
+      side: event.side,
+      price: event.price,
+      amount: event.amount,
+      fee: event.fee.cost,
+      orderId: event.orderId,
+      tradeId: event.tradeId
+    })
+    // Fills are applied before the bar is shown to engines; refresh the last sample.
+    if (samples > 0) {
+      sampleEquity[samples - 1] = account.equity()
+      samplePosition[samples - 1] = account.positionAmount(primarySymbol)
     }
   }
 
@@ -146,7 +147,8 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     journal,
     journalMarket: config.journalMarket ?? false,
     seed,
-    observer
+    observer,
+    marketObserver
   })
   for (const e of params) kernel.addEngine(e.id, e.definition, e.values)
 
