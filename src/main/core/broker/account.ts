@@ -27,8 +27,15 @@ const FLAT: Readonly<PositionState> = { amount: 0, entryPrice: 0, realizedPnl: 0
 /** What the account keeps per symbol: the last mark and, once it has traded, its position. */
 interface SymbolState {
   readonly symbol: string
-  mark: number | undefined
+  /** NaN until the first mark: a number field is written in place, where one that starts undefined boxes every mark */
+  mark: number
   position: PositionState | null
+}
+
+/** The symbol's mark, or `fallback` while it has none. */
+function markOr(st: SymbolState | undefined, fallback: number): number {
+  const mark = st === undefined ? NaN : st.mark
+  return mark === mark ? mark : fallback
 }
 
 /**
@@ -133,7 +140,8 @@ export class Account implements AccountView {
   }
 
   lastPrice(symbol: string): number | undefined {
-    return this.state(symbol)?.mark
+    const mark = markOr(this.state(symbol), NaN)
+    return mark === mark ? mark : undefined
   }
 
   /** The signed position amount (what `position(symbol).amount` says, without building the view). */
@@ -170,7 +178,7 @@ export class Account implements AccountView {
   position(symbol: string): PositionView {
     const st = this.state(symbol)
     const p = st?.position ?? FLAT
-    const mark = st?.mark ?? p.entryPrice
+    const mark = markOr(st, p.entryPrice)
     return {
       symbol,
       amount: p.amount,
@@ -191,7 +199,7 @@ export class Account implements AccountView {
     const traded = this.traded
     for (let i = 0; i < traded.length; i++) {
       const p = traded[i].position!
-      equity += p.amount * (traded[i].mark ?? p.entryPrice)
+      equity += p.amount * markOr(traded[i], p.entryPrice)
     }
     return equity
   }
@@ -278,7 +286,7 @@ export class Account implements AccountView {
     const after = before + (side === 'buy' ? amount : -amount)
     if (Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before)) return null
     let gross = Math.abs(after) * price
-    for (const st of this.traded) if (st.symbol !== symbol) gross += Math.abs(st.position!.amount) * (st.mark ?? st.position!.entryPrice)
+    for (const st of this.traded) if (st.symbol !== symbol) gross += Math.abs(st.position!.amount) * markOr(st, st.position!.entryPrice)
     const limit = this.equity() * this.leverage
     return lessOrClose(gross, limit)
       ? null
@@ -297,7 +305,7 @@ export class Account implements AccountView {
   private stateOf(symbol: string): SymbolState {
     let st = this.state(symbol)
     if (st === undefined) {
-      st = { symbol, mark: undefined, position: null }
+      st = { symbol, mark: NaN, position: null }
       this.symbols.set(symbol, st)
       this.recent = st
     }
@@ -344,7 +352,7 @@ export class Account implements AccountView {
 
   private grossExposure(): number {
     let gross = 0
-    for (const st of this.traded) gross += Math.abs(st.position!.amount) * (st.mark ?? st.position!.entryPrice)
+    for (const st of this.traded) gross += Math.abs(st.position!.amount) * markOr(st, st.position!.entryPrice)
     return gross
   }
 

@@ -31,14 +31,16 @@ export default defineEngine<Params>({
     const fast = new Sma(params.fast)
     const slow = new Sma(params.slow)
     const stream = new BarFilter(params.symbol, params.timeframe)
-    let previousDiff = NaN
+    // a field, not a closure variable: V8 writes a number field in place but boxes each new value of a closure's
+    const last = { diff: NaN }
     return {
       onMarket(event, ctx) {
         if (event.type !== 'bar' || !stream.accepts(event)) return
         const diff = fast.update(event.close) - slow.update(event.close)
-        if (previousDiff < 0 && diff > 0) goTo(ctx, event.symbol, 1, params)
-        else if (previousDiff > 0 && diff < 0) goTo(ctx, event.symbol, params.mode === 'long-short' ? -1 : 0, params)
-        if (diff !== 0) previousDiff = diff
+        const previous = last.diff
+        if (previous < 0 && diff > 0) goTo(ctx, event.symbol, 1, params)
+        else if (previous > 0 && diff < 0) goTo(ctx, event.symbol, params.mode === 'long-short' ? -1 : 0, params)
+        if (diff !== 0) last.diff = diff
       }
     }
   }
