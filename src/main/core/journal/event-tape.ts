@@ -1,3 +1,5 @@
+import { writeInteger } from './ascii-digits'
+
 /**
  * A compact hand-over of journal events between threads. Writing an event's values to a tape
  * costs a third of `JSON.stringify` (no number is formatted, no string escaped, no text built),
@@ -395,7 +397,10 @@ export class EventTapeReader {
     switch (tag) {
       case NUMBER: {
         const x = this.nums[this.n++]!
-        this.ascii(Number.isFinite(x) ? String(x) : 'null')
+        if (Number.isSafeInteger(x)) {
+          this.ensure(17)
+          this.o = writeInteger(this.out, this.o, x)
+        } else this.ascii(Number.isFinite(x) ? String(x) : 'null')
         return
       }
       case STRING:

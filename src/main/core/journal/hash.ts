@@ -1,4 +1,5 @@
 import { createHash, hash } from 'node:crypto'
+import { writeIntegerBefore } from './ascii-digits'
 
 /** Seed of every chain. It does not depend on the session, so two identical runs hash alike. */
 export const GENESIS_TEXT = 'theorycraft-journal-v1'
@@ -30,14 +31,48 @@ export interface PayloadBytes {
   end: number
 }
 
+/** The longest record type whose prefix is written byte by byte (longer ones take the text path). */
+const MAX_BYTE_PREFIX_TYPE = 128
+const NEWLINE = 0x0a
+
 /**
  * The hash after `row`, the same as `chainHash(prev, seq, ts, type, payload)`: the prefix is
- * written into the free bytes before the payload and the bytes are hashed where they lie.
+ * written into the free bytes before the payload and the bytes are hashed where they lie. The
+ * prefix is written byte by byte, backwards, with no string made for it; a head or type that is
+ * not ASCII, or a prefix with no room, takes the text path.
  */
 export function chainHashBytes(prev: string, row: PayloadBytes): string {
-  const prefix = `${prev}\n${row.seq}\n${row.ts}\n${row.type}\n`
+  const { bytes, type } = row
+  if (
+    prev.length === HASH_HEX_LENGTH &&
+    type.length <= MAX_BYTE_PREFIX_TYPE &&
+    Number.isSafeInteger(row.seq) &&
+    Number.isSafeInteger(row.ts) &&
+    row.start >= HASH_HEX_LENGTH + MAX_BYTE_PREFIX_TYPE + 2 * 17 + 4
+  ) {
+    let p = row.start
+    bytes[--p] = NEWLINE
+    let ascii = true
+    for (let i = type.length - 1; i >= 0; i--) {
+      const c = type.charCodeAt(i)
+      if (c > 0x7f) ascii = false
+      bytes[--p] = c
+    }
+    bytes[--p] = NEWLINE
+    p = writeIntegerBefore(bytes, p, row.ts)
+    bytes[--p] = NEWLINE
+    p = writeIntegerBefore(bytes, p, row.seq)
+    bytes[--p] = NEWLINE
+    for (let i = HASH_HEX_LENGTH - 1; i >= 0; i--) {
+      const c = prev.charCodeAt(i)
+      if (c > 0x7f) ascii = false
+      bytes[--p] = c
+    }
+    if (ascii) return hash('sha256', new Uint8Array(bytes.buffer, bytes.byteOffset + p, row.end - p), 'hex')
+  }
+  const prefix = `${prev}\n${row.seq}\n${row.ts}\n${type}\n`
   const length = Buffer.byteLength(prefix, 'utf8')
-  if (length > row.start) return chainHash(prev, row.seq, row.ts, row.type, row.bytes.utf8Slice(row.start, row.end))
+  if (length > row.start) return chainHash(prev, row.seq, row.ts, type, row.bytes.utf8Slice(row.start, row.end))
   const from = row.start - length
   row.bytes.utf8Write(prefix, from)
   return hash('sha256', new Uint8Array(row.bytes.buffer, row.bytes.byteOffset + from, row.end - from), 'hex')
