@@ -4,6 +4,7 @@ import type { SimulatedBrokerConfig } from '../broker/config'
 import { SimulatedBroker } from '../broker/simulated-broker'
 import { VirtualClock } from '../clock'
 import type { BarSeries, QuoteSeries, TradeSeries } from '../data/bar-series'
+import { EquitySamples } from './equity-samples'
 import type { EngineDefinition } from '../engine/engine'
 import { HashOnlyJournal } from '../journal/hash-only'
 import { Kernel, type EngineStatus, type JournalSink } from '../kernel/kernel'
@@ -81,29 +82,27 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   // Sampling target: the primary bar stream, else the first trade or quote series.
   const primary = config.sampleBars ?? (bars[0] ? { symbol: bars[0].symbol, timeframe: bars[0].timeframe } : null)
   const primarySymbol = primary?.symbol ?? trades[0]?.symbol ?? quotes[0]!.symbol
-  const capacity = cursors[0].length + 1
-  const sampleTs = new Float64Array(capacity)
-  const sampleEquity = new Float64Array(capacity)
-  const samplePosition = new Float64Array(capacity)
   const own = primary !== null && bars[0] !== undefined && bars[0].symbol === primary.symbol && bars[0].timeframe === primary.timeframe
-  const prices = new PriceSamples(capacity, own ? bars[0] : null, own ? cursors[0].index : 0)
-  let samples = 0
-  const fills: Fill[] = []
   const account = broker.account
+  // One bar series and nothing else: the curve is computed from its closes at the end.
+  const deferred = own && bars.length === 1 && trades.length === 0 && quotes.length === 0 && (config.stages ?? []).length === 0 && increasing(bars[0]!.closeTime, cursors[0].index, cursors[0].index + cursors[0].length)
+  const samples = new EquitySamples(cursors[0].length + 1, account, primarySymbol, own ? bars[0]! : null, own ? cursors[0].index : 0, deferred)
+  const fills: Fill[] = []
 
   const marketObserver = (event: MarketEvent): void => {
     switch (event.type) {
       case 'bar':
         if (primary === null || event.symbol !== primary.symbol || event.timeframe !== primary.timeframe || !event.closed) return
-        sample(event.ts, event.openTime, event.open, event.high, event.low, event.close)
+        if (samples.counting) samples.countBar()
+        else samples.add(event.ts, event.openTime, event.open, event.high, event.low, event.close)
         return
       case 'trade':
-        if (primary === null && event.symbol === primarySymbol) sample(event.ts, event.ts, event.price, event.price, event.price, event.price)
+        if (primary === null && event.symbol === primarySymbol) samples.add(event.ts, event.ts, event.price, event.price, event.price, event.price)
         return
       case 'quote':
         if (primary === null && trades.length === 0 && event.symbol === primarySymbol) {
           const mid = (event.bid + event.ask) / 2
-          sample(event.ts, event.ts, mid, mid, mid, mid)
+          samples.add(event.ts, event.ts, mid, mid, mid, mid)
         }
         return
       default:
@@ -124,19 +123,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
       tradeId: event.tradeId
     })
     // Fills are applied before the bar is shown to engines; refresh the last sample.
-    if (samples > 0) {
-      sampleEquity[samples - 1] = account.equity()
-      samplePosition[samples - 1] = account.positionAmount(primarySymbol)
-    }
-  }
-
-  function sample(ts: number, openTime: number, o: number, h: number, l: number, c: number): void {
-    if (samples > 0 && ts <= sampleTs[samples - 1]) return
-    sampleTs[samples] = ts
-    sampleEquity[samples] = account.equity()
-    samplePosition[samples] = account.positionAmount(primarySymbol)
-    prices.add(samples, openTime, o, h, l, c)
-    samples++
+    samples.afterFill(event.symbol)
   }
 
   const clock = new VirtualClock(0)
@@ -164,7 +151,9 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   const closeAtEnd = config.closeAtEnd ?? 'none'
   if (closeAtEnd !== 'none') broker.settle(closeAtEnd, clock.now(), kernel.seq)
   kernel.finish()
-  if (samples === 0) throw new Error(`backtest: no closed bar of the primary series ${primarySymbol} in the selected range`)
+  samples.finish()
+  const sampled = samples.length
+  if (sampled === 0) throw new Error(`backtest: no closed bar of the primary series ${primarySymbol} in the selected range`)
 
   const initialEquity = config.broker.initialCash
   const report = buildReport({
@@ -179,77 +168,18 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     },
     fills,
     orders: [...account.allOrders()],
-    equity: { ts: sampleTs.subarray(0, samples), equity: sampleEquity.subarray(0, samples) },
+    equity: { ts: samples.ts.subarray(0, sampled), equity: samples.equity.subarray(0, sampled) },
     initialEquity,
-    price: { symbol: primarySymbol, ...prices.columns(samples) },
-    position: samplePosition.subarray(0, samples),
+    price: { symbol: primarySymbol, ...samples.priceColumns() },
+    position: samples.position.subarray(0, sampled),
     journalHash: journal.hash,
     warnings: [...(config.warnings ?? []), ...(broker.lookAhead ? ['look-ahead: market orders fill at the close of the bar they were decided on'] : [])]
   })
   return { report, engines: kernel.engines(), events }
 }
 
-interface PriceColumns {
-  ts: Float64Array
-  open: Float64Array
-  high: Float64Array
-  low: Float64Array
-  close: Float64Array
-}
-
-/**
- * The price of each equity sample (bar open time and OHLC). While the samples are the bars of
- * the data's own series one after another, the same values, they are a slice of its columns and
- * nothing is copied (40 MB saved per million bars); from the first sample that is not, they are
- * copied into columns of their own.
- */
-class PriceSamples {
-  private copy: PriceColumns | null = null
-
-  constructor(
-    private readonly capacity: number,
-    private readonly series: BarSeries | null,
-    private readonly start: number
-  ) {
-    if (series === null) this.copy = PriceSamples.allocate(capacity)
-  }
-
-  add(k: number, openTime: number, open: number, high: number, low: number, close: number): void {
-    const s = this.series
-    if (this.copy === null && s !== null) {
-      const j = this.start + k
-      if (j < s.length && s.openTime[j] === openTime && s.open[j] === open && s.high[j] === high && s.low[j] === low && s.close[j] === close) return
-      this.copy = PriceSamples.allocate(this.capacity)
-      for (let i = 0; i < k; i++) this.set(i, s.openTime[this.start + i], s.open[this.start + i], s.high[this.start + i], s.low[this.start + i], s.close[this.start + i])
-    }
-    this.set(k, openTime, open, high, low, close)
-  }
-
-  columns(n: number): PriceColumns {
-    const c = this.copy
-    if (c !== null) return { ts: c.ts.subarray(0, n), open: c.open.subarray(0, n), high: c.high.subarray(0, n), low: c.low.subarray(0, n), close: c.close.subarray(0, n) }
-    const s = this.series!
-    const end = this.start + n
-    return {
-      ts: s.openTime.subarray(this.start, end),
-      open: s.open.subarray(this.start, end),
-      high: s.high.subarray(this.start, end),
-      low: s.low.subarray(this.start, end),
-      close: s.close.subarray(this.start, end)
-    }
-  }
-
-  private set(k: number, openTime: number, open: number, high: number, low: number, close: number): void {
-    const c = this.copy!
-    c.ts[k] = openTime
-    c.open[k] = open
-    c.high[k] = high
-    c.low[k] = low
-    c.close[k] = close
-  }
-
-  private static allocate(capacity: number): PriceColumns {
-    const col = () => new Float64Array(capacity)
-    return { ts: col(), open: col(), high: col(), low: col(), close: col() }
-  }
+/** Whether `xs[from, to)` strictly increases. */
+function increasing(xs: ArrayLike<number>, from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (!(xs[i]! > xs[i - 1]!)) return false
+  return true
 }
