@@ -187,9 +187,27 @@ export class EventTapeWriter {
     // for-in visits a plain object's own keys in the order JSON.stringify does
     for (const k in record) {
       const item = record[k]
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
-      this.key(k)
-      if (!this.value(item, depth + 1)) return false
+      // numbers, strings and booleans written here: most of an event's values, one call less each
+      switch (typeof item) {
+        case 'number':
+          this.keyThen(k, NUMBER)
+          this.number(item)
+          break
+        case 'string':
+          this.key(k)
+          this.string(item)
+          break
+        case 'boolean':
+          this.keyThen(k, item ? TRUE : FALSE)
+          break
+        case 'undefined':
+        case 'function':
+        case 'symbol':
+          break
+        default:
+          this.key(k)
+          if (!this.value(item, depth + 1)) return false
+      }
     }
     this.ensureTags(1)
     this.tags[this.t++] = END
@@ -198,16 +216,36 @@ export class EventTapeWriter {
 
   /** Writes a key of the payload: most records of a type have the same keys in the same order. */
   private key(k: string): void {
+    this.writeKey(k, this.shapeKeyId(k))
+  }
+
+  /** A key and the one-byte tag of its value. */
+  private keyThen(k: string, tag: number): void {
+    const id = this.shapeKeyId(k)
+    if (id < 0) {
+      this.writeKey(k, id)
+      this.ensureTags(1)
+      this.tags[this.t++] = tag
+      return
+    }
+    this.ensureTags(4)
+    const tags = this.tags
+    const t = this.t
+    tags[t] = KEY
+    tags[t + 1] = id & 0xff
+    tags[t + 2] = id >>> 8
+    tags[t + 3] = tag
+    this.t = t + 4
+  }
+
+  private shapeKeyId(k: string): number {
     const i = this.keyAt++
     const shape = this.shape
-    let id: number
-    if (shape.keys[i] === k) id = shape.ids[i]!
-    else {
-      id = this.keyId(k)
-      shape.keys[i] = k
-      shape.ids[i] = id
-    }
-    this.writeKey(k, id)
+    if (shape.keys[i] === k) return shape.ids[i]!
+    const id = this.keyId(k)
+    shape.keys[i] = k
+    shape.ids[i] = id
+    return id
   }
 
   /** The key's id in the table, adding it when there is room; -1 for a key spelled out each time. */
