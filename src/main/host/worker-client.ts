@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { WorkstationError } from '../../shared/api'
 import type { FromWorker, ToWorker, WorkerMethod, WorkerMethods } from './worker-protocol'
+import { BACKTEST_YOUNG_GENERATION_MB } from './young-generation'
 
 type Progress = (done: number, total: number, elapsedMs: number) => void
 
@@ -29,8 +30,9 @@ export class WorkerClient {
     private readonly onMessage: (msg: FromWorker) => void = () => {},
     private readonly onExit: (error: string | null) => void = () => {}
   ) {
-    // execArgv: not the parent's (a test runner's loader flags have no business in the worker)
-    this.worker = new Worker(script, { execArgv: [] })
+    // execArgv: not the parent's (a test runner's loader flags have no business in the worker);
+    // the young generation of a thread that runs backtests (see young-generation.ts)
+    this.worker = new Worker(script, { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: BACKTEST_YOUNG_GENERATION_MB } })
     this.worker.on('message', (msg: FromWorker) => this.receive(msg))
     this.worker.on('error', (err) => {
       this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
