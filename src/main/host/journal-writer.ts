@@ -102,7 +102,7 @@ export interface JournalWriterOptions {
   sessionId: string
   /** events per batch handed to the thread; each batch is one transaction (default 2,048) */
   batchSize?: number
-  /** batches handed over but not yet committed before `append` waits (default 8) */
+  /** batches handed over but not yet committed before `append` waits (default 8; 32 without a journal) */
   maxInFlight?: number
   /** how long to wait for a reply before declaring the thread gone (default 60 s) */
   replyTimeoutMs?: number
@@ -110,6 +110,8 @@ export interface JournalWriterOptions {
 
 const DEFAULT_BATCH = 2048
 const DEFAULT_IN_FLIGHT = 8
+/** Without a journal a batch is a few hundred kB of tape, and the thread catches up at the end. */
+const DEFAULT_IN_FLIGHT_HASH_ONLY = 32
 
 /**
  * A journal appender whose JSON encoding, hash chain and SQLite writes run on a thread of their
@@ -145,7 +147,7 @@ export class JournalWriter implements JournalAppender {
     this.path = options.path
     this.where = options.path === null ? { sessionId: options.sessionId } : { path: options.path, sessionId: options.sessionId }
     this.batchSize = options.batchSize ?? DEFAULT_BATCH
-    this.maxInFlight = options.maxInFlight ?? DEFAULT_IN_FLIGHT
+    this.maxInFlight = options.maxInFlight ?? (options.path === null ? DEFAULT_IN_FLIGHT_HASH_ONLY : DEFAULT_IN_FLIGHT)
     this.replyTimeoutMs = options.replyTimeoutMs ?? 60_000
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) this.fail('bad-argument', `batchSize must be a positive integer, got ${this.batchSize}`)
     if (!Number.isSafeInteger(this.maxInFlight) || this.maxInFlight < 1) this.fail('bad-argument', `maxInFlight must be a positive integer, got ${this.maxInFlight}`)
@@ -267,9 +269,11 @@ export class JournalWriter implements JournalAppender {
     // bounded memory: wait for the oldest batch when too many are on their way
     while (this.inFlight > this.maxInFlight) this.apply(this.nextReply())
     // Share the encoding: while the thread keeps up it writes the JSON; once it falls behind
-    // (SQLite writes of a busy run), this thread encodes the next batch itself.
+    // (SQLite writes of a busy run), this thread encodes the next batch itself. Without a
+    // journal the thread only hashes: it keeps up over a run, so a burst of events waits for it
+    // in the queue rather than costing this thread JSON.
     this.takeReplies()
-    this.encodeHere = this.inFlight * 2 > this.maxInFlight
+    this.encodeHere = this.path !== null && this.inFlight * 2 > this.maxInFlight
     if (this.failure) throw this.failure
   }
 
