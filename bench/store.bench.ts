@@ -79,7 +79,9 @@ export async function storeBenchmark(rows = 1_000_000): Promise<void> {
   try {
     const csv = join(dir, 'bars.csv')
     writeCsv(csv, rows)
-    console.log(`market-data store: ${fmt(rows)} one-minute bars, CSV ${(statSync(csv).size / 1e6).toFixed(1)} MB, node ${process.version}`)
+    console.log(
+      `market-data store: ${fmt(rows)} one-minute bars, CSV ${(statSync(csv).size / 1e6).toFixed(1)} MB, node ${process.version} ${process.execArgv.join(' ') || '(default flags)'}`
+    )
 
     const lineRates: number[] = []
     for (let k = 0; k < 3; k++) {
@@ -119,7 +121,7 @@ export async function storeBenchmark(rows = 1_000_000): Promise<void> {
     store.close()
 
     const engine = BUILT_IN_ENGINES.get('sma-cross')!
-    // as `theorycraft backtest --series … --no-journal` runs it: the journal hash on its thread
+    // as `theorycraft backtest --series … --no-journal` and a sweep's jobs run it: the journal hash on its thread
     const backtest = (series: BarSeries) => {
       const journal = backtestAppender(null, 'bench')
       const result = runBacktest({
@@ -164,7 +166,7 @@ export async function storeBenchmark(rows = 1_000_000): Promise<void> {
     )
     console.log(`  read bars from the store   ${fmt(median(readRates)).padStart(12)} bars/s  (target well over 10,000,000; first read ${fmt(readRates[0]!)})`)
     // The first run compiles the kernel's code as it goes (a CLI backtest is such a run); the
-    // ones after it run compiled code (the app's second backtest and on).
+    // ones after it run compiled code (the app's second backtest and on, a sweep's jobs).
     console.log(
       `  backtest from the store    ${fmt(median(backtestRates.slice(1))).padStart(12)} bars/s  (target ≥ 2,000,000; sma-cross 20/100 long-short, ${fills} fills; open + read ${median(loadMs).toFixed(0)} ms of it; first run ${fmt(backtestRates[0]!)})`
     )

@@ -47,6 +47,11 @@ export class WorkerClient {
     return !this.exited
   }
 
+  /** The V8 heap limits the worker runs with (empty once it has stopped). */
+  get resourceLimits(): { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number } {
+    return this.worker.resourceLimits ?? {}
+  }
+
   call<M extends WorkerMethod>(method: M, params: WorkerMethods[M]['params'], onProgress?: Progress): Promise<WorkerMethods[M]['result']> {
     if (this.exited || this.releasing) return Promise.reject(new WorkstationError('Unavailable', 'the session worker has stopped'))
     const id = this.nextId++
