@@ -165,8 +165,9 @@ export async function storeBenchmark(rows = 1_000_000): Promise<void> {
       `  import into the store      ${fmt(median(importRates)).padStart(12)} rows/s  (target ≥ 500,000; parse+gate ${median(parseMs).toFixed(0)} ms, store write ${median(writeMs).toFixed(0)} ms; file ${(storeBytes / 1e6).toFixed(1)} MB)`
     )
     console.log(`  read bars from the store   ${fmt(median(readRates)).padStart(12)} bars/s  (target well over 10,000,000; first read ${fmt(readRates[0]!)})`)
-    // The first run compiles the kernel's code as it goes (a CLI backtest is such a run); the
-    // ones after it run compiled code (the app's second backtest and on, a sweep's jobs).
+    // The first run compiles the kernel's code as it goes (a CLI backtest, or one of the app's,
+    // each in a fresh worker, is such a run); the ones after it run compiled code (a sweep's jobs
+    // after each worker's first).
     console.log(
       `  backtest from the store    ${fmt(median(backtestRates.slice(1))).padStart(12)} bars/s  (target ≥ 2,000,000; sma-cross 20/100 long-short, ${fills} fills; open + read ${median(loadMs).toFixed(0)} ms of it; first run ${fmt(backtestRates[0]!)})`
     )
