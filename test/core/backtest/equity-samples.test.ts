@@ -69,7 +69,8 @@ describe('equity samples', () => {
       }
     }
     samples.finish()
-    return { equity: [...samples.equity.subarray(0, samples.length)], position: [...samples.position.subarray(0, samples.length)], ts: [...samples.ts.subarray(0, samples.length)] }
+    const { ts, equity, position } = samples.columns()
+    return { equity: [...equity], position: [...position], ts: [...ts] }
   }
 
   it('computes at the end what sampling bar by bar writes, also when a fill elsewhere ends the deferral', () => {

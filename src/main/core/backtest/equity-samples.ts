@@ -22,9 +22,10 @@ export interface PriceColumns {
  * are taken bar by bar.
  */
 export class EquitySamples {
-  readonly ts: Float64Array
-  readonly equity: Float64Array
-  readonly position: Float64Array
+  /** the samples' times; while deferred, none: they will be the series' close times */
+  private ts: Float64Array | null
+  private readonly equity: Float64Array
+  private readonly position: Float64Array
   private count = 0
   private readonly prices: PriceSamples
   /** samples up to `count` are computed at the end (from `materialized` on) */
@@ -49,16 +50,23 @@ export class EquitySamples {
     private readonly start: number,
     deferred: boolean
   ) {
-    this.ts = new Float64Array(capacity)
+    this.deferred = deferred && series !== null
+    this.ts = this.deferred ? null : new Float64Array(capacity)
     this.equity = new Float64Array(capacity)
     this.position = new Float64Array(capacity)
     this.prices = new PriceSamples(capacity, series, start)
-    this.deferred = deferred && series !== null
     this.startCash = account.cashBalance()
   }
 
   get length(): number {
     return this.count
+  }
+
+  /** The samples so far: time, equity and position columns (call after `finish`). */
+  columns(): { ts: Float64Array; equity: Float64Array; position: Float64Array } {
+    const n = this.count
+    const ts = this.ts ?? this.series!.closeTime.subarray(this.start, this.start + n)
+    return { ts: ts.subarray(0, n), equity: this.equity.subarray(0, n), position: this.position.subarray(0, n) }
   }
 
   /** True while bars are only counted: call `countBar` for each primary bar instead of `add`. */
@@ -73,8 +81,9 @@ export class EquitySamples {
   /** A sample now; one at or before the last sample's time is left out. */
   add(ts: number, openTime: number, o: number, h: number, l: number, c: number): void {
     const n = this.count
-    if (n > 0 && ts <= this.ts[n - 1]) return
-    this.ts[n] = ts
+    const times = this.ts!
+    if (n > 0 && ts <= times[n - 1]) return
+    times[n] = ts
     this.equity[n] = this.account.equity()
     this.position[n] = this.account.positionAmount(this.symbol)
     this.prices.add(n, openTime, o, h, l, c)
@@ -94,6 +103,9 @@ export class EquitySamples {
         return
       }
       this.materialize()
+      // sampling bar by bar from here: the times so far are the series' close times
+      this.ts = new Float64Array(this.equity.length)
+      this.ts.set(this.series!.closeTime.subarray(this.start, this.start + n))
       this.deferred = false
     }
     if (n > 0) {
@@ -114,14 +126,13 @@ export class EquitySamples {
   }
 
   /**
-   * The samples so far from the close column and the noted fills, as `add` and
+   * The equity and position of the samples so far from the close column and the noted fills, as `add` and
    * `afterFill` would have written them: the mark is the last positive close (a bar without one
    * leaves the mark where it was), and a position without a mark counts at its entry price.
    */
   private materialize(): void {
     const s = this.series!
     const n = this.count
-    const closeTime = s.closeTime
     const close = s.close
     const at = this.changeAt
     let next = 0
@@ -143,7 +154,6 @@ export class EquitySamples {
       }
       let equity = cash
       if (traded) equity += amount * (mark === mark ? mark : entry)
-      this.ts[k] = closeTime[this.start + k]!
       this.equity[k] = equity
       this.position[k] = amount
     }

@@ -152,9 +152,9 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   if (closeAtEnd !== 'none') broker.settle(closeAtEnd, clock.now(), kernel.seq)
   kernel.finish()
   samples.finish()
-  const sampled = samples.length
-  if (sampled === 0) throw new Error(`backtest: no closed bar of the primary series ${primarySymbol} in the selected range`)
+  if (samples.length === 0) throw new Error(`backtest: no closed bar of the primary series ${primarySymbol} in the selected range`)
 
+  const curve = samples.columns()
   const initialEquity = config.broker.initialCash
   const report = buildReport({
     manifest: {
@@ -168,10 +168,10 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     },
     fills,
     orders: [...account.allOrders()],
-    equity: { ts: samples.ts.subarray(0, sampled), equity: samples.equity.subarray(0, sampled) },
+    equity: { ts: curve.ts, equity: curve.equity },
     initialEquity,
     price: { symbol: primarySymbol, ...samples.priceColumns() },
-    position: samples.position.subarray(0, sampled),
+    position: curve.position,
     journalHash: journal.hash,
     warnings: [...(config.warnings ?? []), ...(broker.lookAhead ? ['look-ahead: market orders fill at the close of the bar they were decided on'] : [])]
   })
