@@ -28,7 +28,7 @@ export class EquitySamples {
   private readonly position: Float64Array
   private count = 0
   private readonly prices: PriceSamples
-  /** samples up to `count` are computed at the end (from `materialized` on) */
+  /** bars are counted and the curve computed at the end */
   private deferred: boolean
   /** the account's cash before the first fill */
   private readonly startCash: number
@@ -126,9 +126,10 @@ export class EquitySamples {
   }
 
   /**
-   * The equity and position of the samples so far from the close column and the noted fills, as `add` and
-   * `afterFill` would have written them: the mark is the last positive close (a bar without one
-   * leaves the mark where it was), and a position without a mark counts at its entry price.
+   * The equity and position of the samples so far, from the close column and the noted fills, as
+   * `add` and `afterFill` would have written them: the mark is the last positive close (a bar
+   * without one leaves the mark where it was), and a position without a mark counts at its entry
+   * price.
    */
   private materialize(): void {
     const s = this.series!

@@ -4,7 +4,6 @@ import type { SimulatedBrokerConfig } from '../broker/config'
 import { SimulatedBroker } from '../broker/simulated-broker'
 import { VirtualClock } from '../clock'
 import type { BarSeries, QuoteSeries, TradeSeries } from '../data/bar-series'
-import { EquitySamples } from './equity-samples'
 import type { EngineDefinition } from '../engine/engine'
 import { HashOnlyJournal } from '../journal/hash-only'
 import { Kernel, type EngineStatus, type JournalSink } from '../kernel/kernel'
@@ -13,6 +12,7 @@ import { StoredSource, type SourceStage } from '../market/stored-source'
 import { buildReport } from '../report/build-report'
 import type { BacktestReport, Fill } from '../report/types'
 import { RiskGate, type RiskLimits } from '../risk/risk-gate'
+import { EquitySamples } from './equity-samples'
 
 export interface BacktestEngineSpec {
   id: string
