@@ -167,15 +167,11 @@ export class JournalWriter implements JournalAppender {
       this.inFlight = 1
       return
     }
-    this.inFlight = 1
     const ready = this.nextReply()
-    this.inFlight = 0
     if (ready.kind !== 'ready') {
       // the thread answers the close of a session that did not open, and is then free again
       this.thread.worker.postMessage({ kind: 'close' } satisfies ToWriter)
-      this.inFlight = 1
       this.nextReply()
-      this.inFlight = 0
       this.isClosed = true
       releaseThread(this.thread)
       if (ready.kind === 'failed') throw new JournalError(ready.code, ready.message, { ...this.where, seq: ready.seq })
