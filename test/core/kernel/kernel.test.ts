@@ -225,4 +225,22 @@ describe('kernel', () => {
     feed([bar(0, 1, 1, 1, 1)])
     expect(kernel.engines()[0]).toMatchObject({ state: 'faulted', fault: 'InvalidOrder: createOrder: a limit order needs a positive price' })
   })
+  it('refuses a client order id already used, whether given or made by an engine\'s counter', () => {
+    const placed: string[] = []
+    const errors: string[] = []
+    const tryOrder = (ctx: Parameters<NonNullable<Engine['onMarket']>>[1], id?: string) => {
+      try {
+        placed.push(ctx.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 1, id === undefined ? {} : { clientOrderId: id }))
+      } catch (err) {
+        errors.push((err as Error).message)
+      }
+    }
+    const { kernel, feed } = makeKernel()
+    // a counts its own ids (a-1, a-2); b gives the id a's counter makes next, then a's first
+    kernel.addEngine('a', scripted('a', { onMarket: (_e, ctx) => tryOrder(ctx) }), {})
+    kernel.addEngine('b', scripted('b', { onMarket: (e, ctx) => tryOrder(ctx, e.ts === T0 + MINUTE ? 'a-2' : 'a-1') }), {})
+    feed([bar(0, 10, 10, 10, 10), bar(1, 10, 10, 10, 10)])
+    expect(placed).toEqual(['a-1', 'a-2'])
+    expect(errors).toEqual(['createOrder: client order id a-2 was already used', 'createOrder: client order id a-1 was already used'])
+  })
 })

@@ -3,7 +3,7 @@ import { OrderTypeSchema, SideSchema, TimeInForceSchema, type Market, type Side 
 import type { BarEvent, BookEvent, MarketEvent, QuoteEvent, TradeEvent } from '../../../shared/market-events'
 import { OrderRequestSchema, type OrderRequest } from '../../../shared/orders'
 import { isFinalStatus } from '../orders/order-state-machine'
-import { OrderTracker } from '../orders/order-tracker'
+import { OrderTracker, type OrderHandle } from '../orders/order-tracker'
 import { Account } from './account'
 import { LocalBook, type BookSide } from './book'
 import type { Broker } from './broker'
@@ -97,6 +97,8 @@ interface SimOrder {
   seen: boolean
   filled: number
   remaining: number
+  /** the tracker's record of it (set as it is submitted): its events update it without a lookup */
+  tracked: OrderHandle | null
 }
 
 /** Per symbol: the bar stream that fills orders, its last closed bar, and the working orders. */
@@ -241,10 +243,11 @@ export class SimulatedBroker implements Broker {
       eligibleFrom: now + this.config.latencyMs,
       seen: false,
       filled: 0,
-      remaining: request.amount
+      remaining: request.amount,
+      tracked: null
     }
     this.orders.set(o.id, o)
-    this.emit({ type: 'OrderSubmitted', seq: 0, ts: now, cause, orderId: o.id, order: request })
+    this.emitSubmitted(o, { type: 'OrderSubmitted', seq: 0, ts: now, cause, orderId: o.id, order: request })
     this.enqueue({ at: o.arrival, n: ++this.pendingCount, kind: 'order', order: o })
   }
 
@@ -321,12 +324,13 @@ export class SimulatedBroker implements Broker {
         eligibleFrom: ts,
         seen: true,
         filled: 0,
-        remaining: request.amount
+        remaining: request.amount,
+        tracked: null
       }
       this.orders.set(o.id, o)
       const ref = { orderId: o.id, clientOrderId: request.clientOrderId, symbol: p.symbol }
-      this.emit({ type: 'OrderSubmitted', seq: 0, ts, cause, orderId: o.id, order: request })
-      this.emit({ type: 'OrderAccepted', seq: 0, ts, cause, ...ref })
+      this.emitSubmitted(o, { type: 'OrderSubmitted', seq: 0, ts, cause, orderId: o.id, order: request })
+      this.emitFor(o, { type: 'OrderAccepted', seq: 0, ts, cause, ...ref })
       const price = bar === undefined ? p.markPrice : at === 'open' ? bar.open : bar.close
       const tradeTs = bar === undefined ? ts : at === 'open' ? bar.openTime : bar.closeTime
       const venue = this.venue('bar', p.symbol, ts, tradeTs, cause, bar, Infinity, Infinity, undefined)
@@ -357,12 +361,12 @@ export class SimulatedBroker implements Broker {
     // events written out field by field (same key order as the journal has always hashed)
     if (reason !== null) {
       this.retire(o)
-      this.emit({ type: 'OrderRejected', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol, reason })
+      this.emitFor(o, { type: 'OrderRejected', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol, reason })
       return
     }
     o.phase = 'working'
     this.venueOf(symbol).working.push(o)
-    this.emit({ type: 'OrderAccepted', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol })
+    this.emitFor(o, { type: 'OrderAccepted', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol })
     const bar = o.submitBar
     if (this.config.barFill === 'same-close' && o.request.type === 'market' && bar !== undefined) {
       // look-ahead by design: the close was already printed when the order was sent
@@ -752,7 +756,7 @@ export class SimulatedBroker implements Broker {
     // from here the order is live at the venue: its trigger event is its one IOC/FOK chance
     o.seen = true
     const r = o.request
-    this.emit({ type: 'OrderTriggered', seq: 0, ts: venue.ts, cause: venue.cause, orderId: o.id, clientOrderId: r.clientOrderId, symbol: r.symbol, price })
+    this.emitFor(o, { type: 'OrderTriggered', seq: 0, ts: venue.ts, cause: venue.cause, orderId: o.id, clientOrderId: r.clientOrderId, symbol: r.symbol, price })
   }
 
   /** A stop-limit whose trigger print is outside its limit rests as a limit after this event. */
@@ -856,7 +860,7 @@ export class SimulatedBroker implements Broker {
       o.remaining = 0
       this.retire(o)
     }
-    this.emit({
+    this.emitFor(o, {
       type: done ? 'OrderFilled' : 'OrderPartiallyFilled',
       seq: 0,
       ts,
@@ -893,8 +897,8 @@ export class SimulatedBroker implements Broker {
     if (o.phase === 'in-flight') this.pending = this.pending.filter((p) => p.kind !== 'order' || p.order !== o)
     this.retire(o)
     const { clientOrderId, symbol } = o.request
-    if (how === 'cancel') this.emit({ type: 'OrderCancelled', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol, reason })
-    else this.emit({ type: 'OrderExpired', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol })
+    if (how === 'cancel') this.emitFor(o, { type: 'OrderCancelled', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol, reason })
+    else this.emitFor(o, { type: 'OrderExpired', seq: 0, ts, cause, orderId: o.id, clientOrderId, symbol })
   }
 
   /** The order is done: only the tracker's view of it remains (cancels of it are answered from that). */
@@ -903,8 +907,20 @@ export class SimulatedBroker implements Broker {
     this.orders.delete(o.id)
   }
 
+  /** An event that changes no order (position, balance, a refused cancel). */
   private emit(event: BrokerEvent): void {
     this.outbox.push(event)
-    this.tracker.apply(event)
+  }
+
+  private emitSubmitted(o: SimOrder, event: Extract<BrokerEvent, { type: 'OrderSubmitted' }>): void {
+    this.outbox.push(event)
+    // the id was made here and never used: the tracker need not look for it
+    o.tracked = this.tracker.submittedNew(o.id, event.order, event.ts)
+  }
+
+  /** An event of order `o`, after its submission. */
+  private emitFor(o: SimOrder, event: BrokerEvent): void {
+    this.outbox.push(event)
+    this.tracker.applyTo(o.tracked!, event)
   }
 }

@@ -124,6 +124,12 @@ export class Kernel {
   private readonly byId = new Map<string, Slot>()
   private readonly timers = new TimerQueue()
   private readonly ownerByClientId = new Map<string, string>()
+  /**
+   * Whether any client id was given rather than made by an engine's counter (an engine's own,
+   * the manual ticket's, the kill switch's). Ids made by counters, `<engine>-<n>`, never repeat
+   * one another; until an id is given, checking them against every id used so far is skipped.
+   */
+  private anyGivenId = false
   private readonly ownerByOrderId = new Map<string, string>()
   /** (order id, owner) pairs of submissions not yet in `ownerByOrderId`: only a CancelRejected needs them */
   private readonly unindexedOrders: string[] = []
@@ -308,6 +314,7 @@ export class Kernel {
       for (const p of this.opts.broker.account.positions()) {
         if (p.amount === 0) continue
         const order = this.buildOrder('manual', `kill-${this.seqNo + this.idSeqOffset}-${++n}`, p.symbol, 'market', p.amount > 0 ? 'sell' : 'buy', Math.abs(p.amount), undefined, { reduceOnly: true })
+        this.anyGivenId = true
         this.ownerByClientId.set(order.clientOrderId, 'manual')
         this.opts.broker.submit(order, this.now(), this.currentCause)
       }
@@ -325,6 +332,7 @@ export class Kernel {
     params: CreateOrderParams = {}
   ): { clientOrderId: string; denied: string | null } {
     const clientOrderId = params.clientOrderId ?? `manual-${this.seqNo}-${this.ownerByClientId.size + 1}`
+    this.anyGivenId = true
     const order = this.buildOrder('manual', clientOrderId, symbol, type, side, amount, price, params)
     const denied = this.route(order)
     this.drain()
@@ -561,8 +569,12 @@ export class Kernel {
       params: slot.params,
       now: () => kernel.now(),
       createOrder(symbol, type, side, amount, price, params = {}) {
-        const clientOrderId = params.clientOrderId ?? `${slot.id}-${++slot.orderCounter}`
-        if (kernel.ownerByClientId.has(clientOrderId)) throw new InvalidOrder(`createOrder: client order id ${clientOrderId} was already used`)
+        const given = params.clientOrderId
+        const clientOrderId = given ?? `${slot.id}-${++slot.orderCounter}`
+        if ((given !== undefined || kernel.anyGivenId) && kernel.ownerByClientId.has(clientOrderId)) {
+          throw new InvalidOrder(`createOrder: client order id ${clientOrderId} was already used`)
+        }
+        if (given !== undefined) kernel.anyGivenId = true
         const order = kernel.buildOrder(slot.id, clientOrderId, symbol, type, side, amount, price, params)
         slot.ordersOut++
         kernel.route(order)

@@ -69,6 +69,11 @@ export function addAmounts(a: number, b: number): number {
   return toFifteenDigits(a + b)
 }
 
+/** An order as the tracker holds it, for `applyTo`. */
+export interface OrderHandle {
+  readonly view: OrderView
+}
+
 /** One order: its current view, and the trade ids of the fills applied to it. */
 interface OrderRecord {
   view: OrderView
@@ -99,6 +104,32 @@ export class OrderTracker {
     if (action === undefined || !('orderId' in event)) return undefined
     const record = this.byId.get(event.orderId)
     if (record === undefined) throw new OrderTrackerError(event.orderId, event.type, event.seq)
+    return this.update(record, event, action)
+  }
+
+  /**
+   * Tracks an order whose id the caller made and never used before (a simulated broker's own
+   * ids): no check for a repeated submission. Returns its handle for `applyTo`.
+   */
+  submittedNew(orderId: string, order: OrderRequest, ts: number): OrderHandle {
+    const record: OrderRecord = { view: makeView(order, orderId, 'submitted', 0, order.amount, null, ts, ts), fills: null }
+    this.add(record, order.clientOrderId)
+    return record
+  }
+
+  /**
+   * `apply` for an event of the order behind `handle` (from `submittedNew`): a broker that keeps
+   * the handle with its order saves looking the order up by id.
+   */
+  applyTo(handle: OrderHandle, event: BrokerEvent): OrderView | undefined {
+    const action = ACTIONS[event.type]
+    if (action === undefined || !('orderId' in event)) return undefined
+    const record = handle as OrderRecord
+    if (event.orderId !== record.view.id) throw new OrderTrackerError(event.orderId, event.type, event.seq)
+    return this.update(record, event, action)
+  }
+
+  private update(record: OrderRecord, event: Extract<BrokerEvent, { orderId: string }>, action: OrderAction): OrderView | undefined {
     if (event.type === 'OrderFilled' || event.type === 'OrderPartiallyFilled') return this.filled(record, event, action)
     const current = record.view
     const status = nextOrderStatus(current.status, action, current.id)
@@ -137,13 +168,17 @@ export class OrderTracker {
   private submitted(orderId: string, order: OrderRequest, ts: number): OrderView | undefined {
     if (this.byId.has(orderId)) return undefined
     const record: OrderRecord = { view: makeView(order, orderId, 'submitted', 0, order.amount, null, ts, ts), fills: null }
+    this.add(record, order.clientOrderId)
+    return record.view
+  }
+
+  private add(record: OrderRecord, clientOrderId: string): void {
     // A client order id may be reused once its earlier order is final; while that order is open
     // the id keeps naming it (the broker rejects the newcomer).
-    const previous = this.byClient.get(order.clientOrderId)
-    this.byId.set(orderId, record)
-    this.open.set(orderId, record)
-    if (previous === undefined || isFinalStatus(previous.view.status)) this.byClient.set(order.clientOrderId, record)
-    return record.view
+    const previous = this.byClient.get(clientOrderId)
+    this.byId.set(record.view.id, record)
+    this.open.set(record.view.id, record)
+    if (previous === undefined || isFinalStatus(previous.view.status)) this.byClient.set(clientOrderId, record)
   }
 
   private filled(record: OrderRecord, event: FillEvent, action: OrderAction): OrderView | undefined {
