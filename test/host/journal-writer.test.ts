@@ -72,6 +72,15 @@ function backtestInto(appender: JournalAppender, series: BarSeries): string {
 
 const event = (seq: number) => ({ type: 'MetricRecorded', seq, ts: 1_000 + seq, engineId: 'e', name: 'n', value: seq / 3 })
 
+/** Another connection commits seqs 1..count of session `s` first: a writer's commit of them clashes. */
+function rivalTakes(journal: Journal, count: number): void {
+  const other = Journal.open(journal.path)
+  opened.push(other)
+  const rival = other.appender('s')
+  for (let seq = 1; seq <= count; seq++) rival.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
+  rival.flush()
+}
+
 describe('journal writer thread', () => {
   it('stores exactly the rows, hashes and session record of the inline appender', () => {
     const series = bars(5_000)
@@ -157,11 +166,7 @@ describe('journal writer thread', () => {
     journal.createSession(meta('s'))
     const w = writer(journal, 's', { batchSize: 10 })
     // another writer takes seqs 1..5 first: the thread's first commit clashes with them
-    const other = Journal.open(journal.path)
-    opened.push(other)
-    const rival = other.appender('s')
-    for (let seq = 1; seq <= 5; seq++) rival.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
-    rival.flush()
+    rivalTakes(journal, 5)
     for (let seq = 1; seq <= 5; seq++) w.append(seq, 1_000 + seq, 'MetricRecorded', event(seq))
     let thrown: unknown
     try {
@@ -270,11 +275,7 @@ describe('journal writer thread', () => {
     journal.createSession(meta('s'))
     const w = writer(journal, 's', { batchSize: 2 })
     const failedThread = w.threadId
-    const other = Journal.open(journal.path)
-    opened.push(other)
-    const rival = other.appender('s')
-    rival.append(1, 1_001, 'MetricRecorded', event(1))
-    rival.flush()
+    rivalTakes(journal, 1)
     w.append(1, 1_001, 'MetricRecorded', event(1))
     expect(() => w.flush()).toThrow(/clash with stored events/)
     expect(() => w.close('failed', 1)).toThrow(/clash with stored events/)
