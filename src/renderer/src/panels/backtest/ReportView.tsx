@@ -142,7 +142,8 @@ export function ReportView() {
     () => (report ? equityOption([{ name: 'equity', ts: report.equity.ts, equity: report.equity.equity, drawdown: report.drawdown, color: C.accent }]) : null),
     [report]
   )
-  const trades = useMemo(() => (report ? report.trades.map((t, i) => ({ ...t, n: i + 1 })) : []), [report])
+  // numbered as in the whole run: a long run's report lists only its last trades
+  const trades = useMemo(() => (report ? report.trades.map((t, i) => ({ ...t, n: (report.tradesOmitted ?? 0) + i + 1 })) : []), [report])
 
   const picker = (
     <select value={runId ?? ''} onChange={(e) => ws.store.set({ reportRunId: e.target.value || null })} data-testid="report-run-picker" aria-label="Run to show">

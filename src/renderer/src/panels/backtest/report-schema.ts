@@ -33,6 +33,8 @@ export const ReportSchema = z.looseObject({
     tradeCount: num
   }),
   trades: z.array(TradeSchema),
+  /** closed trades before the listed ones that the host left out of a long run's report */
+  tradesOmitted: z.number().optional(),
   openTrades: z.array(TradeSchema).optional(),
   equity: z.looseObject({ ts: z.array(num), equity: z.array(num) }),
   drawdown: z.array(num),
