@@ -65,6 +65,21 @@ describe('order tracker', () => {
     expect([...t.all()]).toEqual([view])
   })
 
+  it('updates an order through its handle as apply does by id, and only that order', () => {
+    const byId = new OrderTracker()
+    const byHandle = new OrderTracker()
+    const events: BrokerEvent[] = [{ type: 'OrderAccepted', seq: 2, ts: 20, cause: 0, ...ref() }, fill('T1', 100, 1, 2), fill('T1', 100, 1, 2), fill('T2', 99, 2, 0, 40)]
+    byId.apply(submitted())
+    const handle = byHandle.submittedNew('O1', request(), 10)
+    expect(handle.view).toEqual(byId.getById('O1'))
+    for (const e of events) expect(byHandle.applyTo(handle, e)).toEqual(byId.apply(e))
+    expect(byHandle.get('c1')).toEqual(byId.get('c1'))
+    expect(byHandle.openOrders()).toEqual([])
+    expect(byHandle.applyTo(handle, { type: 'PositionChanged', seq: 5, ts: 50, cause: 0, symbol: 'BTC/USDT', amount: 3, entryPrice: 99, realizedPnl: 0 })).toBeUndefined()
+    const other = byHandle.submittedNew('O2', request({ clientOrderId: 'c2' }), 60)
+    expect(() => byHandle.applyTo(other, { type: 'OrderAccepted', seq: 6, ts: 60, cause: 0, ...ref() })).toThrow(OrderTrackerError)
+  })
+
   it('applies a fill once per trade id', () => {
     const t = new OrderTracker()
     t.apply(submitted())
