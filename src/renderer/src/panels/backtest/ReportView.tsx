@@ -199,7 +199,9 @@ export function ReportView() {
               <KeyValues rows={statRows(report)} testId="stats-table" />
             </div>
           </div>
-          <h4>Trades ({trades.length})</h4>
+          <h4 data-testid="report-trades-heading">
+            {report.tradesOmitted ? `Trades (the last ${trades.length.toLocaleString('en-US')} of ${(report.tradesOmitted + trades.length).toLocaleString('en-US')})` : `Trades (${trades.length})`}
+          </h4>
           <div className="report-trades">
             <SortableTable columns={TRADE_COLUMNS} rows={trades} rowKey={(t) => String(t.n)} empty="No closed trades in this run." testId="trades-table" initialSort={{ key: 'n', dir: 'asc' }} />
           </div>
