@@ -178,7 +178,9 @@ describe('a paper session’s views update live in the browser', () => {
     const gridTs = Date.parse(grid!.at.replace(' UTC', 'Z').replace(' ', 'T'))
     expect(gridTs).toBeGreaterThanOrEqual(firstBarTs + 60_000)
     expect(lines.indexOf(grid!)).toBeGreaterThan(1)
-    expect(await logCount(page)).toBeGreaterThan(startLines)
+    // the count covers the start lines and the grid's, which came later: on a loaded machine it
+    // may already have been there when the first test read the count, so no comparison with that
+    expect(await logCount(page)).toBeGreaterThanOrEqual(Math.max(startLines, lines.indexOf(grid!) + 1))
     expect(await page.locator('[data-testid=engine][data-engine=grid]').getAttribute('data-state')).toBe('running')
   })
 
